@@ -1,0 +1,227 @@
+// Snapshots and change sets: the book as plain data, and back, slot for slot.
+
+import { BUCKET_SIZE, NEW_BUCKETS_PER_ADDRESS, TRIED_COLLISION_LIMIT } from './constants.js';
+import { ORIGIN_CODE, type BookState } from './book-state.js';
+import { checkConsistency } from './consistency.js';
+import { readEndpoint, readSourceIp } from './endpoint-bytes.js';
+import { FLAG_DIRTY, FLAG_TRIED } from './entry-store.js';
+import { AddressBookError } from './errors.js';
+import { ADDRESS_ORIGINS, type AddressBookChanges, type AddressBookSnapshot, type SnapshotEntry } from './types.js';
+
+const MAX_U64 = (1n << 64n) - 1n;
+
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(hex: string): Uint8Array | undefined {
+  if (typeof hex !== 'string' || !/^(?:[0-9a-fA-F]{2})*$/.test(hex)) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Entry `id` as a snapshot entry. */
+export function snapshotEntry(s: BookState, id: number): SnapshotEntry {
+  const e = s.entries;
+  const slots: number[] = [];
+  if (e.slot[id]! >= 0) slots.push(e.slot[id]!);
+  const extra = e.extraSlots.get(id);
+  if (extra) slots.push(...extra);
+  slots.sort((a, b) => a - b);
+  return {
+    endpoint: s.endpointText(id),
+    services: s.servicesOf(id).toString(),
+    time: e.time[id]!,
+    source: s.sourceText(id),
+    origin: s.originOf(id),
+    lastTry: e.lastTry[id]!,
+    lastSuccess: e.lastSuccess[id]!,
+    lastCountAttempt: e.lastCountAttempt[id]!,
+    attempts: e.attempts[id]!,
+    tried: s.isTried(id),
+    slots,
+  };
+}
+
+/** Entry ids in canonical order: tried slots ascending, then new slots, each entry at its first slot. */
+export function canonicalOrder(s: BookState): number[] {
+  const seen = new Uint8Array(s.entries.capacity);
+  const ids: number[] = [];
+  for (const table of [s.triedTable, s.newTable]) {
+    const slots = table.slots;
+    for (let slot = 0; slot < slots.length; slot++) {
+      const id = slots[slot]!;
+      if (id !== -1 && !seen[id]) {
+        seen[id] = 1;
+        ids.push(id);
+      }
+    }
+  }
+  return ids;
+}
+
+function header(s: BookState) {
+  return {
+    key: toHex(s.key),
+    newBucketCount: s.newTable.bucketCount,
+    triedBucketCount: s.triedTable.bucketCount,
+    allowPrivate: s.allowPrivate,
+    allowLoopback: s.allowLoopback,
+    lastGood: s.lastGood,
+    collisions: [...s.collisions].map((id) => s.endpointText(id)),
+  };
+}
+
+export function snapshotOf(s: BookState): AddressBookSnapshot {
+  const h = header(s);
+  return {
+    version: 1,
+    key: h.key,
+    newBucketCount: h.newBucketCount,
+    triedBucketCount: h.triedBucketCount,
+    allowPrivate: h.allowPrivate,
+    allowLoopback: h.allowLoopback,
+    lastGood: h.lastGood,
+    entries: canonicalOrder(s).map((id) => snapshotEntry(s, id)),
+    collisions: h.collisions,
+  };
+}
+
+/** What changed since the last take; resets the tracking. */
+export function takeChanges(s: BookState): AddressBookChanges {
+  const h = header(s);
+  if (s.full) {
+    s.goFull();
+    s.full = false;
+    return { full: true, upserts: canonicalOrder(s).map((id) => snapshotEntry(s, id)), deletes: [], ...h };
+  }
+  const upserts: SnapshotEntry[] = [];
+  const flags = s.entries.flags;
+  for (const id of s.dirty) {
+    if (!s.entries.isAlive(id) || (flags[id]! & FLAG_DIRTY) === 0) continue;
+    flags[id]! &= ~FLAG_DIRTY;
+    upserts.push(snapshotEntry(s, id));
+  }
+  s.dirty = [];
+  const deletes = [...s.deleted];
+  s.deleted.clear();
+  return { full: false, upserts, deletes, ...h };
+}
+
+/** Puts changes that could not be written back into the tracking, so the next take includes them. */
+export function requeueChanges(s: BookState, changes: AddressBookChanges): void {
+  if (changes.full) {
+    s.goFull();
+    return;
+  }
+  if (s.full) return;
+  const q = { ip: new Uint8Array(16), port: 0 };
+  for (const u of changes.upserts) {
+    readEndpoint(u.endpoint, q);
+    const id = s.entries.find(q.ip, 0, q.port);
+    if (id >= 0) s.touch(id);
+  }
+  for (const d of changes.deletes) {
+    readEndpoint(d, q);
+    if (s.entries.find(q.ip, 0, q.port) < 0) s.deleted.add(d);
+  }
+}
+
+function fail(message: string, code?: number): never {
+  throw new AddressBookError(`cannot restore the address book: ${message}`, code);
+}
+
+function finiteAtLeastZero(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+
+/**
+ * Fills an empty state from a snapshot, every entry at exactly its recorded slots, then runs the
+ * consistency check. Throws AddressBookError naming the first problem; never drops an entry.
+ */
+export function restoreInto(s: BookState, snap: AddressBookSnapshot): void {
+  if (!Array.isArray(snap.entries)) fail('the snapshot has no entries array');
+  const e = s.entries;
+  const ip = new Uint8Array(16);
+  const source = new Uint8Array(16);
+  const q = { ip, port: 0 };
+  const newSlotCount = s.newTable.slots.length;
+  const triedSlotCount = s.triedTable.slots.length;
+  snap.entries.forEach((x: SnapshotEntry, i: number) => {
+    const where = `entry ${i} (${typeof x?.endpoint === 'string' ? x.endpoint : 'no endpoint'})`;
+    try {
+      readEndpoint(x.endpoint, q);
+      readSourceIp(x.source, source);
+    } catch (err) {
+      fail(`${where}: ${(err as Error).message}`);
+    }
+    if (!s.acceptable(ip)) {
+      fail(`${where}: the address is not accepted with allowPrivate=${s.allowPrivate}, allowLoopback=${s.allowLoopback}`);
+    }
+    if (e.find(ip, 0, q.port) >= 0) fail(`${where}: the address appears twice`);
+    if (typeof x.services !== 'string' || !/^[0-9]{1,20}$/.test(x.services) || BigInt(x.services) > MAX_U64) {
+      fail(`${where}: services must be a decimal u64`);
+    }
+    for (const f of ['time', 'lastTry', 'lastSuccess', 'lastCountAttempt'] as const) {
+      if (!finiteAtLeastZero(x[f])) fail(`${where}: ${f} must be a number >= 0`);
+    }
+    if (!Number.isInteger(x.attempts) || x.attempts < 0 || x.attempts > 0x7fffffff) fail(`${where}: attempts must be an integer >= 0`);
+    const origin = ORIGIN_CODE[x.origin];
+    if (origin === undefined) fail(`${where}: origin must be one of ${ADDRESS_ORIGINS.join(', ')}`);
+    if (typeof x.tried !== 'boolean' || !Array.isArray(x.slots)) fail(`${where}: tried and slots are missing`);
+    const limit = x.tried ? triedSlotCount : newSlotCount;
+    if (x.slots.some((slot) => !Number.isInteger(slot) || slot < 0 || slot >= limit)) fail(`${where}: a slot is out of range`);
+    if (x.tried ? x.slots.length !== 1 : x.slots.length < 1 || x.slots.length > NEW_BUCKETS_PER_ADDRESS) {
+      fail(`${where}: ${x.tried ? 'a tried entry has exactly one slot' : 'a new entry has 1 to 8 slots'}`);
+    }
+    const table = x.tried ? s.triedTable : s.newTable;
+    for (const slot of x.slots) {
+      if (table.slots[slot] !== -1) fail(`${where}: ${x.tried ? 'tried' : 'new'} slot ${slot} (bucket ${Math.floor(slot / BUCKET_SIZE)}) is claimed twice`);
+    }
+
+    const id = s.create(ip, q.port, source, s.groupOf(ip), x.time, origin);
+    e.time[id] = x.time;
+    s.setServices(id, BigInt(x.services));
+    e.lastTry[id] = x.lastTry;
+    e.lastSuccess[id] = x.lastSuccess;
+    e.lastCountAttempt[id] = x.lastCountAttempt;
+    e.attempts[id] = x.attempts;
+    if (x.tried) {
+      const ipv4 = s.isIpv4(id);
+      s.nNew--;
+      if (ipv4) s.newIpv4--;
+      s.nTried++;
+      if (ipv4) s.triedIpv4++;
+      e.flags[id]! |= FLAG_TRIED;
+      e.slot[id] = x.slots[0]!;
+      s.triedTable.set(x.slots[0]!, id, ipv4);
+    } else {
+      for (const slot of new Set(x.slots)) s.placeNew(id, slot);
+      if (e.refCount[id] !== x.slots.length) fail(`${where}: a slot is listed twice`);
+    }
+  });
+
+  if (!finiteAtLeastZero(snap.lastGood)) fail('lastGood must be a number >= 0');
+  s.lastGood = snap.lastGood;
+  const collisions = snap.collisions ?? [];
+  if (!Array.isArray(collisions) || collisions.length > TRIED_COLLISION_LIMIT) fail(`collisions must be a list of at most ${TRIED_COLLISION_LIMIT} endpoints`);
+  for (const c of collisions) {
+    try {
+      readEndpoint(c, q);
+    } catch (err) {
+      fail(`collision ${String(c)}: ${(err as Error).message}`);
+    }
+    const id = e.find(ip, 0, q.port);
+    if (id < 0) fail(`collision ${String(c)} names an address that is not in the book`);
+    s.collisions.add(id);
+  }
+
+  const code = checkConsistency(s);
+  if (code !== 0) fail(`the restored book fails its consistency check with code ${code}`, code);
+  // The restored book matches what it was restored from: nothing to write back yet.
+  s.goFull();
+  s.full = false;
+}
