@@ -1,0 +1,213 @@
+// Outbound maintenance: static peers, anchors, filling automatic slots from the book, feelers, promotion and trimming.
+
+import { formatEndpoint, type Endpoint } from '../address/index.js';
+import { countConnections, busyEndpoints, isAutomatic, isLive, isStaticEndpoint, nextFeelerAt, usedOutboundGroups } from './state.js';
+import { closePeer, demote, dial, groupOf, inBackoff, isBanned, isDialable, isDiscouraged, promote, scoreOf, type Run } from './run.js';
+import type { DialPurpose, GovernorPeer } from './types.js';
+
+/** While fewer than this many picks were made, skip addresses tried in the last `recentTryMs` (Core's ThreadOpenConnections). */
+export const RECENT_TRY_PICKS = 30;
+
+interface Pick {
+  endpoint: Endpoint;
+  key: string;
+  purpose: DialPurpose;
+  reason: string;
+}
+
+/** Checks every automatic dial must pass. `groups` undefined skips the diversity check (feelers). */
+function dialAllowed(run: Run, ep: Endpoint, key: string, busy: Set<string>, groups: Set<string> | undefined): boolean {
+  const s = run.state;
+  if (groups && groups.has(groupOf(run, ep.ip))) return false;
+  if (!isDialable(run, ep)) return false;
+  if (s.selfKeys.has(key) || busy.has(key)) return false;
+  // Static peers have their own reconnect loop; automatic slots are not spent on them (Core: addnode peers).
+  if (isStaticEndpoint(s, key)) return false;
+  if (isBanned(run, { ip: ep.ip }) || isDiscouraged(run, ep.ip)) return false;
+  return !inBackoff(run, key);
+}
+
+/** Picks an address from the book the way Core's ThreadOpenConnections does, or undefined after `selectTries` picks. */
+export function pickFromBook(run: Run, busy: Set<string>, groups: Set<string> | undefined, newOnly: boolean): Pick | undefined {
+  const { selectTries, recentTryMs } = run.state.config;
+  for (let tries = 1; tries <= selectTries; tries++) {
+    const sel = run.addresses.select(newOnly ? { newOnly: true } : {});
+    // An empty book (or table) answers nothing: stop, as Core does on an invalid pick.
+    if (!sel) return undefined;
+    const ep = sel.endpoint;
+    const key = formatEndpoint(ep);
+    if (!dialAllowed(run, ep, key, busy, groups)) continue;
+    if (run.now - sel.lastTry < recentTryMs && tries < RECENT_TRY_PICKS) continue;
+    return {
+      endpoint: ep,
+      key,
+      purpose: newOnly ? 'feeler' : 'outbound',
+      reason: newOnly ? 'feeler: testing a new-table address' : '',
+    };
+  }
+  return undefined;
+}
+
+function nextAnchor(run: Run, busy: Set<string>, groups: Set<string>): Pick | undefined {
+  const s = run.state;
+  while (s.anchors.length > 0) {
+    const ep = s.anchors.shift()!;
+    const key = formatEndpoint(ep);
+    if (!dialAllowed(run, ep, key, busy, groups)) continue;
+    return { endpoint: ep, key, purpose: 'anchor', reason: 'anchor: one of our longest-lived hot peers at the last shutdown' };
+  }
+  return undefined;
+}
+
+export function maybeRequestAddresses(run: Run, reason: string): void {
+  const s = run.state;
+  if (run.now < s.addressRequestAt) return;
+  s.addressRequestAt = run.now + s.config.addressRequestIntervalMs;
+  run.effects.push({ type: 'requestAddresses', reason });
+}
+
+/** Keeps every static peer connected or dialling (manual bans and backoff permitting). */
+export function dialStatics(run: Run): void {
+  const s = run.state;
+  for (const st of s.statics) {
+    if (!st.endpoint || !st.endpointKey) continue;
+    const key = st.endpointKey;
+    if (s.dials.has(key) || s.selfKeys.has(key)) continue;
+    let connected = false;
+    for (const p of s.peers.values()) {
+      if (p.endpointKey === key || (st.id !== undefined && p.id === st.id) || (p.listenEndpoint && formatEndpoint(p.listenEndpoint) === key)) {
+        connected = true;
+        break;
+      }
+    }
+    if (connected || inBackoff(run, key)) continue;
+    if (isBanned(run, { ip: st.endpoint.ip, ...(st.id !== undefined ? { id: st.id } : {}) })) continue;
+    const failures = s.backoff.get(key)?.failures ?? 0;
+    dial(run, st.endpoint, 'static', failures > 0 ? `static peer: reconnecting after ${failures} failure(s)` : 'static peer: kept connected', st.id);
+  }
+}
+
+/** Opens automatic outbound dials until the outbound target (counting dials in flight) is met. */
+export function fillOutbound(run: Run): void {
+  const s = run.state;
+  const { targets, maxConcurrentDials } = s.config;
+  const c = countConnections(s);
+  const groups = usedOutboundGroups(s);
+  const busy = busyEndpoints(s);
+  let starved = false;
+  while (c.autoOutbound + c.autoDialing < targets.outbound && c.autoDialing < maxConcurrentDials && c.total < targets.maxTotal) {
+    const pick = nextAnchor(run, busy, groups) ?? pickFromBook(run, busy, groups, false);
+    if (!pick) {
+      starved = true;
+      break;
+    }
+    const slot = c.autoOutbound + c.autoDialing + 1;
+    const reason = pick.purpose === 'anchor' ? pick.reason : `filling outbound slot ${slot}/${targets.outbound} from the address book`;
+    dial(run, pick.endpoint, pick.purpose, reason);
+    groups.add(groupOf(run, pick.endpoint.ip));
+    busy.add(pick.key);
+    c.autoDialing++;
+    c.total++;
+  }
+  if (starved) {
+    const have = c.autoOutbound + c.autoDialing;
+    const size = run.addresses.size?.();
+    const known = size === undefined ? '' : ` among ${size} known addresses`;
+    maybeRequestAddresses(run, `outbound ${have}/${targets.outbound}: no dialable address in a new net group${known}`);
+  }
+}
+
+/** A feeler every ~2 minutes once outbound is full: test-before-evict collisions first, else a new-table address. */
+export function runFeeler(run: Run): void {
+  const s = run.state;
+  if (run.now < s.feelerAt) return;
+  const c = countConnections(s);
+  // Core makes feelers only when every outbound slot is filled; until then the timer stays due.
+  if (c.autoOutbound < s.config.targets.outbound) return;
+  s.feelerAt = nextFeelerAt(s, run.now, run.random);
+  if (c.feelers > 0 || c.total >= s.config.targets.maxTotal) return;
+  run.effects.push({ type: 'resolveCollisions' });
+  const busy = busyEndpoints(s);
+  let pick: Pick | undefined;
+  const col = run.addresses.selectTriedCollision();
+  if (col) {
+    const key = formatEndpoint(col.endpoint);
+    if (busy.has(key)) {
+      // Already connected to the tried entry under test: it is evidently alive (Core marks it Good).
+      run.effects.push({ type: 'bookGood', endpoint: col.endpoint });
+    } else if (dialAllowed(run, col.endpoint, key, busy, undefined)) {
+      pick = { endpoint: col.endpoint, key, purpose: 'feeler', reason: 'feeler: test-before-evict, is the tried entry a new address collides with still alive?' };
+    }
+  }
+  pick ??= pickFromBook(run, busy, undefined, true);
+  if (pick) dial(run, pick.endpoint, 'feeler', pick.reason);
+}
+
+function byScoreThenYoungest(run: Run) {
+  return (a: GovernorPeer, b: GovernorPeer) => scoreOf(run, a.id) - scoreOf(run, b.id) || b.connectedAt - a.connectedAt || (a.id < b.id ? -1 : 1);
+}
+
+function shuffle<T>(run: Run, xs: T[]): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = run.random.int(i + 1);
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+}
+
+/** Brings hot and warm counts to their targets: demote or close the excess (never busy peers), promote warm peers into free hot slots. */
+export function balanceTemperatures(run: Run): void {
+  const s = run.state;
+  const { targets, churnCooldownMs } = s.config;
+  const auto = [...s.peers.values()].filter((p) => p.direction === 'outbound' && isAutomatic(p.purpose) && isLive(p));
+  let hot = auto.filter((p) => p.temperature === 'hot');
+  if (hot.length > targets.hot) {
+    for (const p of hot.filter((q) => !q.busy).sort(byScoreThenYoungest(run))) {
+      if (hot.length <= targets.hot) break;
+      demote(run, p, `hot outbound over target (${hot.length}/${targets.hot}): lowest score demoted`);
+      hot = hot.filter((q) => q !== p);
+    }
+  }
+  let live = auto.length;
+  if (live > targets.outbound) {
+    const warm = shuffle(run, auto.filter((p) => p.temperature === 'warm' && !p.busy && !p.trusted));
+    for (const p of warm) {
+      if (live <= targets.outbound) break;
+      closePeer(run, p, `outbound over target (${live}/${targets.outbound})`);
+      live--;
+    }
+  }
+  const recentlyChurned = (p: GovernorPeer) => p.churnedAt !== undefined && run.now - p.churnedAt < churnCooldownMs;
+  const warm = shuffle(run, auto.filter((p) => p.temperature === 'warm' && isLive(p)));
+  // Stable sort after the shuffle: random order, but peers churned out of hot recently go last.
+  warm.sort((a, b) => Number(recentlyChurned(a)) - Number(recentlyChurned(b)));
+  let hotCount = hot.length;
+  for (const p of warm) {
+    if (hotCount >= targets.hot) break;
+    hotCount++;
+    promote(run, p, `filling hot slot ${hotCount}/${targets.hot}`);
+  }
+  // Operator-chosen outbound peers and inbound peers have their own rules (see promoteOnConnect).
+  let inboundHot = 0;
+  for (const p of s.peers.values()) if (p.direction === 'inbound' && isLive(p) && p.temperature === 'hot') inboundHot++;
+  for (const p of s.peers.values()) {
+    if (!isLive(p) || p.temperature === 'hot') continue;
+    if (p.direction === 'outbound' && (p.purpose === 'static' || p.purpose === 'manual')) {
+      promote(run, p, `${p.purpose} peer: always hot`);
+    } else if (p.direction === 'inbound' && inboundHot < targets.hotInbound) {
+      inboundHot++;
+      promote(run, p, `inbound peer: serving a peer that chose us (${inboundHot}/${targets.hotInbound})`);
+    }
+  }
+}
+
+/** Everything that keeps the node at its targets; run on ticks and after every change of the peer set. */
+export function maintain(run: Run): void {
+  if (run.state.stopped) return;
+  dialStatics(run);
+  balanceTemperatures(run);
+  fillOutbound(run);
+  runFeeler(run);
+}
+
+export { shuffle };
