@@ -1,7 +1,9 @@
 // Parses `peerStatusChangeType`, the Haskell `show` text of an outbound-governor transition.
 //
 // Two shapes exist (ouroboros-network PeerStateActions.PeerStatusChangeType):
-//   ColdToWarm (Just 172.0.118.125:3001) 3.228.174.253:6000      -- local address may be Nothing
+//   ColdToWarm (Just 172.0.118.125:3001) 3.228.174.253:6000
+//   ColdToWarm Nothing 3.228.174.253:6000                         -- no local address bound
+// (`show` parenthesises `Just x` but not the nullary `Nothing`; "(Nothing)" is accepted too.)
 //   WarmToHot (ConnectionId {localAddress = 127.0.0.1:30000, remoteAddress = 127.0.0.1:30001})
 // Addresses are SockAddr `show`s: a.b.c.d:port or [v6]:port.
 import { parseEndpoint, type Endpoint } from '../core/address/index.js';
@@ -21,7 +23,7 @@ export const OUTBOUND_CHANGES: Record<OutboundChange, { from: ObservedState; to:
 };
 
 const ADDR = String.raw`(\[[0-9a-fA-F:.]+\]:\d+|[0-9.]+:\d+)`;
-const COLD_TO_WARM = new RegExp(String.raw`^ColdToWarm \((?:Just ${ADDR}|Nothing)\) ${ADDR}$`);
+const COLD_TO_WARM = new RegExp(String.raw`^ColdToWarm (?:\(Just ${ADDR}\)|\(Nothing\)|Nothing) ${ADDR}$`);
 const WITH_CONNECTION_ID = new RegExp(
   String.raw`^(\w+) \(ConnectionId \{localAddress = ${ADDR}, remoteAddress = ${ADDR}\}\)$`,
 );
