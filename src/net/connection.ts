@@ -1,0 +1,511 @@
+// Connection: one authenticated peer link — decoder, handshake, outbound queue, keep-alive, requests, counters.
+
+import type { Endpoint } from '../core/address/index.js';
+import type { Scheduler, Timer } from '../core/clock.js';
+import type { Random } from '../core/random.js';
+import { PeerGoneError } from '../core/requests/errors.js';
+import { decodeMessage, decodeRequest, decodeResponse, encodeMessage, encodeRequest, encodeResponse } from '../wire/app-codec.js';
+import { FIRST_EXTENSION_TYPE, MessageType, PRE_HANDSHAKE_MAX_FRAME_BYTES, ResponseStatus } from '../wire/constants.js';
+import { decodeAddr, decodeGetAddr, decodePing, decodePong, encodeAddr, encodeGetAddr, encodePing, encodePong, type AddrEntry } from '../wire/control-codec.js';
+import { FrameDecoder } from '../wire/decoder.js';
+import { EncodeError, FrameTooLargeError, MalformedMessageError } from '../wire/errors.js';
+import type { EncodedFrame } from '../wire/frame.js';
+import { decodeDisconnect, encodeDisconnect } from '../wire/handshake-codec.js';
+import { reasonCode, reasonName, type DisconnectReason } from '../wire/reasons.js';
+import type { CloseInfo, ResponseStatusName, Severity } from './events.js';
+import { Handshake, type HandshakeParams } from './handshake.js';
+import { OutboundQueue, type Priority } from './outbound-queue.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type RequestRouter } from './requests.js';
+import type { Link } from './transport.js';
+
+export interface ConnectionConfig {
+  /** Bound on a frame's length field after the handshake. */
+  maxFrameBytes: number;
+  /** Outbound bytes (queued + unsent) above which the peer is slow. */
+  highWaterMark: number;
+  pingIntervalMs: number;
+  /** Unanswered pings in a row before disconnecting with 'ping-timeout'. */
+  maxMissedPongs: number;
+  /** How long a graceful close may take before the link is destroyed. */
+  closeTimeoutMs: number;
+}
+
+/** The manager's side of a connection: where a connection reports what happened. */
+export interface ConnectionOwner {
+  readonly scheduler: Scheduler;
+  readonly random: Random;
+  readonly config: ConnectionConfig;
+  readonly requests: RequestRouter<Connection>;
+  nextSerial(): number;
+  onEstablished(conn: Connection): void;
+  /** Once per connection, handshaking or not, as soon as it stops being live. */
+  onClosed(conn: Connection, info: CloseInfo): void;
+  onMessage(conn: Connection, topic: string, payload: Uint8Array): void;
+  onRequest(conn: Connection, requestId: number, topic: string, payload: Uint8Array): void;
+  onAddr(conn: Connection, entries: AddrEntry[]): void;
+  onGetAddr(conn: Connection): void;
+  onMisbehaviour(conn: Connection, severity: Severity, reason: string, detail: string): void;
+}
+
+/** What a peer said about itself in its HELLO, with the node id as hex (proven by AUTH). */
+export interface PeerHello {
+  nodeId: string;
+  protocolVersion: number;
+  listenPort: number;
+  services: bigint;
+  userAgent: string;
+  timestampMs: number;
+}
+
+export type ConnectionState = 'handshaking' | 'open' | 'closing' | 'closed';
+
+export interface SendOptions {
+  /** 'low' marks gossip, the first thing dropped for a slow peer; default 'normal'. */
+  priority?: Priority;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+}
+
+const statusName: Record<ResponseStatusName, 0 | 1 | 2> = { ok: ResponseStatus.OK, error: ResponseStatus.ERROR, 'unknown-topic': ResponseStatus.UNKNOWN_TOPIC };
+
+/** Pings we remember while unanswered: a pong for any of them still measures the round trip. */
+const PING_MEMORY = 3;
+
+/**
+ * One connection. Created by the ConnectionManager around a Link; handshakes at once and is
+ * handed to the application only once authenticated ('open'). Handles to a connection that has
+ * gone stay safe: send() returns false, request() rejects with PeerGoneError.
+ */
+export class Connection {
+  /** Unique within its manager, in creation order: a cheap, deterministic key for maps and logs. */
+  readonly serial: number;
+  readonly direction: 'inbound' | 'outbound';
+  readonly remoteEndpoint: Endpoint;
+  readonly localEndpoint: Endpoint;
+  /** The peer's node id (64 hex), once authenticated. */
+  remoteId: string | undefined;
+  hello: PeerHello | undefined;
+  /** The peer's HELLO nonce (tie-breaks two connections dialled by the same side). */
+  remoteNonce: Uint8Array | undefined;
+  /** When the handshake completed (ms, from the injected clock). */
+  connectedAt: number | undefined;
+  /** Last measured PING→PONG round trip, and the smallest seen (ms). */
+  rttMs: number | undefined;
+  minRttMs: number | undefined;
+  bytesIn = 0;
+  messagesIn = 0;
+  closeInfo: CloseInfo | undefined;
+  /** Our HELLO nonce (the manager watches for it coming back: a self-connection). */
+  readonly nonce: Uint8Array;
+
+  #owner: ConnectionOwner;
+  #link: Link;
+  #decoder: FrameDecoder;
+  #queue: OutboundQueue;
+  #state: ConnectionState = 'handshaking';
+  #handshake: Handshake | undefined;
+  #handshakeTimer: Timer | undefined;
+  #pingTimer: Timer | undefined;
+  #pings: { nonce: bigint; sentAt: number }[] | undefined;
+  #missedPongs = 0;
+  #closeTimer: Timer | undefined;
+  #closedWaiters: ((info: CloseInfo) => void)[] | undefined;
+
+  constructor(owner: ConnectionOwner, link: Link, direction: 'inbound' | 'outbound', handshake: Omit<HandshakeParams, 'channelBinding' | 'nonce'>, handshakeDeadline: number) {
+    this.#owner = owner;
+    this.serial = owner.nextSerial();
+    this.#link = link;
+    this.direction = direction;
+    this.remoteEndpoint = link.remote;
+    this.localEndpoint = link.local;
+    this.nonce = owner.random.bytes(32);
+    this.#queue = new OutboundQueue(link, owner.config.highWaterMark);
+    this.#decoder = new FrameDecoder(this.#onFrame, PRE_HANDSHAKE_MAX_FRAME_BYTES);
+    this.#handshake = new Handshake({ ...handshake, nonce: this.nonce, channelBinding: link.channelBinding });
+    const wait = Math.max(0, handshakeDeadline - owner.scheduler.now());
+    this.#handshakeTimer = owner.scheduler.after(wait, () => {
+      this.#handshakeTimer = undefined;
+      if (this.#state === 'handshaking') this.#fail('handshake-timeout', 'the handshake did not finish in time');
+    });
+    // HELLO first: attach() may deliver bytes that arrived earlier, and our AUTH must follow our HELLO.
+    this.#queue.enqueueControl(this.#handshake.hello);
+    link.attach({ onData: this.#onData, onDrain: this.#onDrain, onClose: this.#onLinkClose });
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** True while the connection is authenticated and not closing. */
+  get isOpen(): boolean {
+    return this.#state === 'open';
+  }
+
+  get bytesOut(): number {
+    return this.#queue.bytesWritten;
+  }
+
+  get messagesOut(): number {
+    return this.#queue.framesWritten;
+  }
+
+  /** Outbound bytes not yet sent (our queue plus the transport's buffer). */
+  get pendingBytes(): number {
+    return this.#queue.pendingBytes;
+  }
+
+  /** Gossip frames dropped because the peer was slow. */
+  get droppedFrames(): number {
+    return this.#queue.droppedFrames;
+  }
+
+  /** Requests we sent that await a response, and requests we received and have not answered. */
+  get outstandingRequests(): { outbound: number; inbound: number } {
+    const t = this.#owner.requests.tracker;
+    return { outbound: t.outstanding(this), inbound: t.incoming(this) };
+  }
+
+  /** The endpoint the peer accepts connections on: its IP as we see it and the port from its HELLO. */
+  get remoteListenEndpoint(): Endpoint | undefined {
+    const port = this.hello?.listenPort;
+    return port ? { ip: this.remoteEndpoint.ip, port } : undefined;
+  }
+
+  /** Resolves when the connection has ended (with why). */
+  get closed(): Promise<CloseInfo> {
+    if (this.#state === 'closed') return Promise.resolve(this.closeInfo!);
+    return new Promise((resolve) => (this.#closedWaiters ??= []).push(resolve));
+  }
+
+  // ---- sending ----
+
+  /** Sends a MESSAGE. False when not queued (connection not open, or gossip shed for a slow peer). */
+  send(topic: string, payload: Uint8Array, options?: SendOptions): boolean {
+    if (this.#state !== 'open') return false;
+    return this.sendFrame(encodeMessage(topic, payload), options?.priority);
+  }
+
+  /** Queues an already-encoded frame (shared by many connections in a broadcast). */
+  sendFrame(frame: EncodedFrame, priority: Priority = 'normal'): boolean {
+    if (this.#state !== 'open') return false;
+    if (frame.size - 4 > this.#owner.config.maxFrameBytes) {
+      throw new EncodeError(`a frame of ${frame.size - 4} bytes exceeds maxFrameBytes (${this.#owner.config.maxFrameBytes}); split the payload`);
+    }
+    const result = this.#queue.enqueue(frame, priority);
+    if (result === 'slow') this.#slow();
+    return result === 'queued';
+  }
+
+  /** Sends a REQUEST and resolves with the response payload (see RequestTimeoutError, PeerGoneError, RemoteError). */
+  request(topic: string, payload: Uint8Array, options?: RequestOptions): Promise<Uint8Array> {
+    if (this.#state !== 'open') return Promise.reject(new PeerGoneError(this.remoteId, 'the connection is not open'));
+    const timeoutMs = options?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    let started: { requestId: number; response: Promise<Uint8Array> };
+    try {
+      started = this.#owner.requests.begin(this, topic, timeoutMs);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    let frame: EncodedFrame;
+    try {
+      frame = encodeRequest(started.requestId, topic, payload);
+      if (frame.size - 4 > this.#owner.config.maxFrameBytes) throw new EncodeError(`a request of ${frame.size - 4} bytes exceeds maxFrameBytes`);
+    } catch (err) {
+      this.#owner.requests.tracker.settle(this, started.requestId, this.#owner.scheduler.now());
+      started.response.catch(() => {});
+      return Promise.reject(err);
+    }
+    const result = this.#queue.enqueue(frame, 'normal');
+    if (result === 'slow') this.#slow();
+    return started.response;
+  }
+
+  /** Sends ADDR (at most 1000 entries: EncodeError otherwise). */
+  sendAddr(entries: readonly AddrEntry[]): boolean {
+    if (this.#state !== 'open') return false;
+    return this.#sendBytes(encodeAddr(entries), 'normal');
+  }
+
+  sendGetAddr(): boolean {
+    if (this.#state !== 'open') return false;
+    return this.#sendBytes(encodeGetAddr(), 'normal');
+  }
+
+  #sendBytes(bytes: Uint8Array, priority: Priority): boolean {
+    const result = this.#queue.enqueue({ type: bytes[4]!, head: bytes, payload: undefined, size: bytes.length }, priority);
+    if (result === 'slow') this.#slow();
+    return result === 'queued';
+  }
+
+  #reply(requestId: number, payload: Uint8Array, status: ResponseStatusName): boolean {
+    if (!this.#owner.requests.tracker.finishIncoming(this, requestId)) return false;
+    if (this.#state !== 'open') return false;
+    const code = statusName[status];
+    if (code === undefined) throw new EncodeError(`reply status must be 'ok', 'error' or 'unknown-topic', got ${String(status)}`);
+    const result = this.#queue.enqueue(encodeResponse(requestId, code, payload), 'normal');
+    if (result === 'slow') this.#slow();
+    return result === 'queued';
+  }
+
+  /** A reply function for request `requestId` (used by the manager's 'request' event). */
+  replier(requestId: number): (payload: Uint8Array, status?: ResponseStatusName) => boolean {
+    return (payload, status = 'ok') => this.#reply(requestId, payload, status);
+  }
+
+  // ---- closing ----
+
+  /** Says goodbye (DISCONNECT with `reason`), flushes what is queued, then closes. */
+  disconnect(reason: DisconnectReason = 'requested', message = ''): Promise<CloseInfo> {
+    const done = this.closed;
+    if (this.#state === 'handshaking' || this.#state === 'open') {
+      this.#goodbye(reason, message, 'local');
+    }
+    return done;
+  }
+
+  /** Closes at once, discarding anything unsent. */
+  destroy(reason: DisconnectReason = 'requested', message = ''): void {
+    if (this.#state === 'handshaking' || this.#state === 'open') {
+      this.#finish({ reason, code: reasonCode(reason), by: 'local', message });
+    }
+    this.#queue.clear();
+    this.#link.destroy();
+  }
+
+  #goodbye(reason: DisconnectReason, message: string, by: 'local'): void {
+    const code = reasonCode(reason);
+    this.#finish({ reason, code, by, message });
+    this.#queue.end(encodeDisconnect(code, message));
+    this.#armCloseTimer();
+  }
+
+  #armCloseTimer(): void {
+    if (this.#closeTimer || this.#state === 'closed') return;
+    this.#closeTimer = this.#owner.scheduler.after(this.#owner.config.closeTimeoutMs, () => {
+      this.#closeTimer = undefined;
+      this.#queue.clear();
+      this.#link.destroy();
+    });
+  }
+
+  /** Refuses/ends with a reason we decided, penalising when `severity` is given. */
+  #fail(reason: DisconnectReason, detail: string, severity?: Severity): void {
+    if (severity) this.#owner.onMisbehaviour(this, severity, reason, detail);
+    if (this.#state === 'handshaking' || this.#state === 'open') this.#goodbye(reason, detail, 'local');
+  }
+
+  #slow(): void {
+    // A peer that does not read cannot receive a goodbye either: drop the link at once.
+    this.destroy('slow', `more than ${this.#owner.config.highWaterMark} bytes waiting to be sent`);
+  }
+
+  /** Marks the connection as no longer live and tells the owner, once. */
+  #finish(info: CloseInfo): void {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    this.#state = 'closing';
+    this.closeInfo = info;
+    this.#handshakeTimer?.cancel();
+    this.#handshakeTimer = undefined;
+    this.#pingTimer?.cancel();
+    this.#pingTimer = undefined;
+    this.#handshake = undefined;
+    this.#decoder.stop();
+    this.#owner.requests.dropPeer(this, `connection closed (${info.reason})`);
+    this.#owner.onClosed(this, info);
+  }
+
+  // ---- receiving ----
+
+  readonly #onData = (chunk: Uint8Array): void => {
+    this.bytesIn += chunk.length;
+    try {
+      this.#decoder.push(chunk);
+    } catch (err) {
+      this.#onReceiveError(err);
+    }
+  };
+
+  readonly #onDrain = (): void => {
+    this.#queue.flush();
+  };
+
+  readonly #onLinkClose = (error: Error | undefined): void => {
+    this.#finish({ reason: 'connection-lost', code: 0, by: 'remote', message: error ? error.message : 'the connection closed without DISCONNECT', ...(error ? { error } : {}) });
+    this.#state = 'closed';
+    this.#closeTimer?.cancel();
+    this.#closeTimer = undefined;
+    this.#queue.clear();
+    const waiters = this.#closedWaiters;
+    this.#closedWaiters = undefined;
+    if (waiters) for (const w of waiters) w(this.closeInfo!);
+  };
+
+  #onReceiveError(err: unknown): void {
+    if (err instanceof FrameTooLargeError) {
+      this.#fail('frame-too-large', err.message, 'high');
+    } else if (err instanceof MalformedMessageError) {
+      this.#fail('malformed-message', err.message, 'high');
+    } else {
+      // Our own bug, not the peer's fault: never crash the node over it, never penalise the peer.
+      this.#fail('protocol-violation', `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  readonly #onFrame = (type: number, body: Uint8Array): void => {
+    this.messagesIn++;
+    if (this.#state === 'open') {
+      this.#onOpenFrame(type, body);
+    } else if (this.#state === 'handshaking') {
+      this.#onHandshakeFrame(type, body);
+    }
+  };
+
+  #onHandshakeFrame(type: number, body: Uint8Array): void {
+    const hs = this.#handshake!;
+    const outcome = hs.onFrame(type, body);
+    if (hs.toSend) {
+      this.#queue.enqueueControl(hs.toSend);
+      hs.toSend = undefined;
+    }
+    switch (outcome.kind) {
+      case 'continue':
+        return;
+      case 'refuse':
+        this.#fail(outcome.reason, outcome.detail, outcome.severity);
+        return;
+      case 'remote-refused': {
+        const reason = reasonName(outcome.code);
+        this.#finish({ reason, code: outcome.code, by: 'remote', message: outcome.message });
+        this.#queue.end();
+        this.#armCloseTimer();
+        return;
+      }
+      case 'established': {
+        const h = outcome.hello;
+        this.remoteId = outcome.nodeId;
+        this.remoteNonce = h.nonce;
+        this.hello = { nodeId: outcome.nodeId, protocolVersion: h.protocolVersion, listenPort: h.listenPort, services: h.services, userAgent: h.userAgent, timestampMs: h.timestampMs };
+        this.connectedAt = this.#owner.scheduler.now();
+        this.#state = 'open';
+        this.#handshake = undefined;
+        this.#handshakeTimer?.cancel();
+        this.#handshakeTimer = undefined;
+        this.#decoder.setLimit(this.#owner.config.maxFrameBytes);
+        this.#owner.onEstablished(this);
+        // Measure the round trip at once (eviction and UIs want it early), then every interval.
+        if (this.#state === 'open') this.#ping();
+        return;
+      }
+    }
+  }
+
+  #onOpenFrame(type: number, body: Uint8Array): void {
+    const owner = this.#owner;
+    switch (type) {
+      case MessageType.MESSAGE: {
+        const m = decodeMessage(body);
+        owner.onMessage(this, m.topic, m.payload);
+        return;
+      }
+      case MessageType.REQUEST: {
+        const r = decodeRequest(body);
+        const accepted = owner.requests.tracker.acceptIncoming(this, r.requestId);
+        if (accepted === 'accepted') {
+          owner.onRequest(this, r.requestId, r.topic, r.payload);
+        } else if (accepted === 'over-limit') {
+          owner.onMisbehaviour(this, 'mid', 'too-many-requests', `more than ${owner.requests.tracker.maxOutstanding} requests in flight`);
+          const result = this.#queue.enqueue(encodeResponse(r.requestId, ResponseStatus.ERROR, Buffer.from('too many requests in flight')), 'normal');
+          if (result === 'slow') this.#slow();
+        } else {
+          owner.onMisbehaviour(this, 'mid', 'duplicate-request-id', `request id ${r.requestId} is already being answered`);
+        }
+        return;
+      }
+      case MessageType.RESPONSE: {
+        const r = decodeResponse(body);
+        owner.requests.settle(this, r.requestId, r.status, r.payload);
+        return;
+      }
+      case MessageType.PING: {
+        const result = this.#queue.enqueueControl(encodePong(decodePing(body)));
+        if (result === 'slow') this.#slow();
+        return;
+      }
+      case MessageType.PONG:
+        this.#onPong(decodePong(body));
+        return;
+      case MessageType.ADDR:
+        owner.onAddr(this, decodeAddr(body));
+        return;
+      case MessageType.GETADDR:
+        decodeGetAddr(body);
+        owner.onGetAddr(this);
+        return;
+      case MessageType.DISCONNECT: {
+        let code = 0;
+        let message = '';
+        try {
+          ({ code, message } = decodeDisconnect(body));
+        } catch {
+          // A garbled goodbye still ends the connection.
+        }
+        this.#finish({ reason: reasonName(code), code, by: 'remote', message });
+        this.#queue.clear();
+        this.#link.end();
+        this.#armCloseTimer();
+        return;
+      }
+      case MessageType.HELLO:
+      case MessageType.AUTH:
+        this.#fail('protocol-violation', 'a handshake message after the handshake', 'high');
+        return;
+      default:
+        if (type >= FIRST_EXTENSION_TYPE) return; // room for extensions: ignored
+        this.#fail('unknown-message-type', `message type 0x${type.toString(16).padStart(2, '0')} is not defined`, 'high');
+    }
+  }
+
+  // ---- keep-alive ----
+
+  #ping(): void {
+    const now = this.#owner.scheduler.now();
+    const pings = (this.#pings ??= []);
+    if (pings.length > 0) {
+      this.#missedPongs++;
+      if (this.#missedPongs >= this.#owner.config.maxMissedPongs) {
+        this.#fail('ping-timeout', `${this.#missedPongs} pings in a row went unanswered`);
+        return;
+      }
+    }
+    const bytes = this.#owner.random.bytes(8);
+    let nonce = 0n;
+    for (const b of bytes) nonce = (nonce << 8n) | BigInt(b);
+    pings.push({ nonce, sentAt: now });
+    if (pings.length > PING_MEMORY) pings.shift();
+    const result = this.#queue.enqueueControl(encodePing(nonce));
+    if (result === 'slow') {
+      this.#slow();
+      return;
+    }
+    this.#pingTimer = this.#owner.scheduler.after(this.#owner.config.pingIntervalMs, () => {
+      this.#pingTimer = undefined;
+      if (this.#state === 'open') this.#ping();
+    });
+  }
+
+  #onPong(nonce: bigint): void {
+    const pings = this.#pings;
+    const i = pings ? pings.findIndex((p) => p.nonce === nonce) : -1;
+    if (i < 0) {
+      this.#owner.onMisbehaviour(this, 'low', 'unsolicited-pong', 'a PONG whose nonce matches no PING we sent');
+      return;
+    }
+    const rtt = this.#owner.scheduler.now() - pings![i]!.sentAt;
+    this.rttMs = rtt;
+    this.minRttMs = this.minRttMs === undefined ? rtt : Math.min(this.minRttMs, rtt);
+    this.#missedPongs = 0;
+    pings!.splice(0, i + 1);
+  }
+}

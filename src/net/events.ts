@@ -1,0 +1,102 @@
+// Typed events of the connection layer and a minimal typed emitter that isolates listener failures.
+
+import type { Endpoint } from '../core/address/index.js';
+import type { AddrEntry } from '../wire/control-codec.js';
+import type { DisconnectReason } from '../wire/reasons.js';
+import type { Connection } from './connection.js';
+
+/** How bad an offence is; maps 1:1 onto the reputation penalties fatal -100, high -10, mid -5, low -1. */
+export type Severity = 'fatal' | 'high' | 'mid' | 'low';
+
+/** Why a connection ended: a DISCONNECT reason, 'unknown' (a code we do not know) or 'connection-lost' (no DISCONNECT). */
+export type CloseReason = DisconnectReason | 'unknown' | 'connection-lost';
+
+export interface CloseInfo {
+  reason: CloseReason;
+  /** The DISCONNECT code sent or received (0 when none). */
+  code: number;
+  /** Who ended it: we did ('local') or the peer did ('remote'). */
+  by: 'local' | 'remote';
+  /** Free text: the DISCONNECT message or what went wrong. */
+  message: string;
+  /** The transport error, when the link failed. */
+  error?: Error;
+}
+
+export type ResponseStatusName = 'ok' | 'error' | 'unknown-topic';
+
+export interface ConnectionManagerEvents {
+  /** A connection passed the handshake (and survived the one-per-node-id rule). */
+  established: { connection: Connection };
+  /** An established connection ended (emitted once, as soon as it stops being live). */
+  closed: { connection: Connection } & CloseInfo;
+  message: { connection: Connection; topic: string; payload: Uint8Array };
+  /** Answer with reply(); each request must be answered once (a second reply is ignored). */
+  request: {
+    connection: Connection;
+    requestId: number;
+    topic: string;
+    payload: Uint8Array;
+    reply: (payload: Uint8Array, status?: ResponseStatusName) => boolean;
+  };
+  addr: { connection: Connection; entries: AddrEntry[] };
+  getaddr: { connection: Connection };
+  /**
+   * An offence, for the reputation system. `peer` is the node id when the peer is authenticated,
+   * undefined before (then only `endpoint` can be held responsible).
+   */
+  misbehaviour: { connection: Connection; peer: string | undefined; endpoint: Endpoint; severity: Severity; reason: string; detail: string };
+  /**
+   * An inbound attempt that never became a connection: refused at accept time ('accept', before
+   * any handshake work) or during the handshake ('handshake', by us or by the peer).
+   */
+  rejected: { remote: Endpoint; stage: 'accept' | 'handshake'; reason: CloseReason; by: 'local' | 'remote'; detail: string };
+}
+
+type Listener<T> = (event: T) => void;
+
+/**
+ * A tiny typed emitter. A listener that throws does not disturb the connection that emitted the
+ * event (its error would otherwise look like a protocol error): the error is rethrown from a
+ * microtask, where it surfaces as an uncaught exception like any application bug.
+ */
+export class TypedEmitter<E extends object> {
+  #listeners: { [K in keyof E]?: Listener<E[K]>[] } = {};
+
+  /** Adds a listener; returns a function that removes it. */
+  on<K extends keyof E>(name: K, listener: Listener<E[K]>): () => void {
+    (this.#listeners[name] ??= []).push(listener);
+    return () => this.off(name, listener);
+  }
+
+  off<K extends keyof E>(name: K, listener: Listener<E[K]>): void {
+    const list = this.#listeners[name];
+    if (!list) return;
+    const i = list.indexOf(listener);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  listenerCount(name: keyof E): number {
+    return this.#listeners[name]?.length ?? 0;
+  }
+
+  emit<K extends keyof E>(name: K, event: E[K]): void {
+    const list = this.#listeners[name];
+    if (!list) return;
+    if (list.length === 1) {
+      call(list[0]!, event);
+      return;
+    }
+    for (const listener of [...list]) call(listener, event);
+  }
+}
+
+function call<T>(listener: Listener<T>, event: T): void {
+  try {
+    listener(event);
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+}

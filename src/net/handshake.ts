@@ -1,0 +1,136 @@
+// The HELLO/AUTH handshake of DESIGN §7 as a state machine: frames in, what to send and the outcome out.
+
+import { PROTOCOL_VERSION, MessageType } from '../wire/constants.js';
+import { MalformedMessageError } from '../wire/errors.js';
+import { authPayload, decodeAuth, decodeDisconnect, decodeHello, encodeAuth, encodeHello, type Hello } from '../wire/handshake-codec.js';
+import type { DisconnectReason } from '../wire/reasons.js';
+import { nodeIdOf, verifySignature, type NodeIdentity } from './identity.js';
+import type { Severity } from './events.js';
+
+export interface HandshakeParams {
+  identity: NodeIdentity;
+  networkId: Uint8Array;
+  /** Our 32-byte HELLO nonce for this connection (from the injected Random). */
+  nonce: Uint8Array;
+  timestampMs: number;
+  listenPort: number;
+  services: bigint;
+  userAgent: string;
+  /** 32 bytes from the transport (TLS exporter, or zeros). */
+  channelBinding: Uint8Array;
+  /** True for a nonce of any of our own pending handshakes: seeing one come back means we dialled ourselves. */
+  isOwnNonce(nonce: Uint8Array): boolean;
+  /** The node-layer ban check for a claimed node id. */
+  isBannedId(nodeId: string): boolean;
+}
+
+/** A refusal we decide: send DISCONNECT(reason) and close; `severity` when it is also misbehaviour. */
+export interface Refusal {
+  kind: 'refuse';
+  reason: DisconnectReason;
+  detail: string;
+  severity?: Severity;
+}
+
+export type HandshakeOutcome =
+  | { kind: 'continue' }
+  | { kind: 'established'; hello: Hello; nodeId: string }
+  | Refusal
+  /** The peer sent DISCONNECT during the handshake. */
+  | { kind: 'remote-refused'; code: number; message: string };
+
+const CONTINUE = { kind: 'continue' } as const;
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * One side of a handshake. Send `hello` at once; feed every received frame to onFrame() until it
+ * returns something other than 'continue'; when `toSend` is set after a call, send it (our AUTH).
+ */
+export class Handshake {
+  readonly hello: Uint8Array;
+  /** Our AUTH, set when the peer's HELLO was accepted; the caller sends it and clears it. */
+  toSend: Uint8Array | undefined;
+  #p: HandshakeParams;
+  #remote: Hello | undefined;
+
+  constructor(params: HandshakeParams) {
+    this.#p = params;
+    this.hello = encodeHello({
+      protocolVersion: PROTOCOL_VERSION,
+      networkId: params.networkId,
+      nodeId: params.identity.publicKey,
+      nonce: params.nonce,
+      timestampMs: params.timestampMs,
+      listenPort: params.listenPort,
+      services: params.services,
+      userAgent: params.userAgent,
+    });
+  }
+
+  /** The peer's HELLO once received (its node id is proven only when the outcome is 'established'). */
+  get remoteHello(): Hello | undefined {
+    return this.#remote;
+  }
+
+  onFrame(type: number, body: Uint8Array): HandshakeOutcome {
+    try {
+      switch (type) {
+        case MessageType.HELLO:
+          return this.#remote ? refuse('duplicate-hello', 'a second HELLO', 'high') : this.#onHello(decodeHello(body));
+        case MessageType.AUTH:
+          return this.#remote ? this.#onAuth(decodeAuth(body)) : refuse('auth-before-hello', 'AUTH arrived before HELLO', 'high');
+        case MessageType.DISCONNECT: {
+          let code = 0;
+          let message = '';
+          try {
+            ({ code, message } = decodeDisconnect(body));
+          } catch {
+            // A garbled goodbye is still a goodbye.
+          }
+          return { kind: 'remote-refused', code, message };
+        }
+        default:
+          return refuse('message-before-auth', `message type 0x${type.toString(16).padStart(2, '0')} before the handshake was done`, 'high');
+      }
+    } catch (err) {
+      if (err instanceof MalformedMessageError) return refuse('malformed-message', err.message, 'high');
+      throw err;
+    }
+  }
+
+  #onHello(h: Hello): HandshakeOutcome {
+    const p = this.#p;
+    if (h.protocolVersion !== PROTOCOL_VERSION) {
+      return refuse('unsupported-version', `protocol version ${h.protocolVersion}; this node speaks ${PROTOCOL_VERSION}`);
+    }
+    if (!equalBytes(h.networkId, p.networkId)) return refuse('wrong-network', 'the HELLO names another network');
+    if (equalBytes(h.nodeId, p.identity.publicKey)) return refuse('self-connection', 'the HELLO carries our own node id');
+    if (equalBytes(h.nonce, p.nonce) || p.isOwnNonce(h.nonce)) return refuse('self-connection', 'the HELLO carries one of our own nonces');
+    const nodeId = nodeIdOf(h.nodeId);
+    if (p.isBannedId(nodeId)) return refuse('banned', `node id ${nodeId.slice(0, 12)} is banned`);
+    this.#remote = h;
+    const signature = p.identity.sign(authPayload(p.networkId, h.nonce, p.identity.publicKey, p.channelBinding));
+    this.toSend = encodeAuth(signature);
+    return CONTINUE;
+  }
+
+  #onAuth(signature: Uint8Array): HandshakeOutcome {
+    const p = this.#p;
+    const h = this.#remote!;
+    // The peer signed *our* nonce and its own node id over this very channel.
+    const signed = authPayload(p.networkId, p.nonce, h.nodeId, p.channelBinding);
+    if (!verifySignature(h.nodeId, signed, signature)) {
+      return refuse('bad-signature', 'AUTH does not verify against the node id of HELLO (or the session was relayed)', 'high');
+    }
+    return { kind: 'established', hello: h, nodeId: nodeIdOf(h.nodeId) };
+  }
+}
+
+function refuse(reason: DisconnectReason, detail: string, severity?: Severity): Refusal {
+  return severity ? { kind: 'refuse', reason, detail, severity } : { kind: 'refuse', reason, detail };
+}

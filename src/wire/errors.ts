@@ -1,0 +1,37 @@
+// Typed errors of the wire layer: every malformed input ends in one of these, never in a crash.
+
+/** Base class: anything wrong with bytes received from (or about to be sent to) a peer. */
+export class WireError extends Error {
+  override name = 'WireError';
+}
+
+/** A frame's length field exceeds the limit in force (or is zero): the stream cannot be trusted further. */
+export class FrameTooLargeError extends WireError {
+  override name = 'FrameTooLargeError';
+  constructor(
+    readonly length: number,
+    readonly limit: number,
+  ) {
+    super(
+      length === 0
+        ? 'frame length 0: every frame needs at least its type byte'
+        : `frame length ${length} exceeds the limit of ${limit} bytes; the peer is broken or hostile (raise maxFrameBytes only if both sides agree)`,
+    );
+  }
+}
+
+/** A message body that does not parse: truncated, too long, a count over its limit, a bad enum value. */
+export class MalformedMessageError extends WireError {
+  override name = 'MalformedMessageError';
+  constructor(
+    readonly messageType: number,
+    readonly detail: string,
+  ) {
+    super(`malformed message of type 0x${messageType.toString(16).padStart(2, '0')}: ${detail}`);
+  }
+}
+
+/** Something we were asked to send cannot be encoded (a topic over 255 bytes, a user agent over 64…). */
+export class EncodeError extends WireError {
+  override name = 'EncodeError';
+}
