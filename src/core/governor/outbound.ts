@@ -1,7 +1,7 @@
 // Outbound maintenance: static peers, anchors, filling automatic slots from the book, feelers, promotion and trimming.
 
-import { formatEndpoint, type Endpoint } from '../address/index.js';
-import { countConnections, busyEndpoints, isAutomatic, isLive, isStaticEndpoint, nextFeelerAt, usedOutboundGroups } from './state.js';
+import type { Endpoint } from '../address/index.js';
+import { countConnections, busyEndpoints, endpointKey, isAutomatic, isLive, isStaticEndpoint, nextFeelerAt, usedOutboundGroups } from './state.js';
 import { closePeer, demote, dial, groupOf, inBackoff, isBanned, isDialable, isDiscouraged, promote, scoreOf, type Run } from './run.js';
 import type { DialPurpose, GovernorPeer } from './types.js';
 
@@ -35,7 +35,7 @@ export function pickFromBook(run: Run, busy: Set<string>, groups: Set<string> | 
     // An empty book (or table) answers nothing: stop, as Core does on an invalid pick.
     if (!sel) return undefined;
     const ep = sel.endpoint;
-    const key = formatEndpoint(ep);
+    const key = endpointKey(ep);
     if (!dialAllowed(run, ep, key, busy, groups)) continue;
     if (run.now - sel.lastTry < recentTryMs && tries < RECENT_TRY_PICKS) continue;
     return {
@@ -52,7 +52,7 @@ function nextAnchor(run: Run, busy: Set<string>, groups: Set<string>): Pick | un
   const s = run.state;
   while (s.anchors.length > 0) {
     const ep = s.anchors.shift()!;
-    const key = formatEndpoint(ep);
+    const key = endpointKey(ep);
     if (!dialAllowed(run, ep, key, busy, groups)) continue;
     return { endpoint: ep, key, purpose: 'anchor', reason: 'anchor: one of our longest-lived hot peers at the last shutdown' };
   }
@@ -75,7 +75,7 @@ export function dialStatics(run: Run): void {
     if (s.dials.has(key) || s.selfKeys.has(key)) continue;
     let connected = false;
     for (const p of s.peers.values()) {
-      if (p.endpointKey === key || (st.id !== undefined && p.id === st.id) || (p.listenEndpoint && formatEndpoint(p.listenEndpoint) === key)) {
+      if (p.endpointKey === key || (st.id !== undefined && p.id === st.id) || p.listenKey === key) {
         connected = true;
         break;
       }
@@ -131,7 +131,7 @@ export function runFeeler(run: Run): void {
   let pick: Pick | undefined;
   const col = run.addresses.selectTriedCollision();
   if (col) {
-    const key = formatEndpoint(col.endpoint);
+    const key = endpointKey(col.endpoint);
     if (busy.has(key)) {
       // Already connected to the tried entry under test: it is evidently alive (Core marks it Good).
       run.effects.push({ type: 'bookGood', endpoint: col.endpoint });

@@ -1,10 +1,10 @@
 // One step in progress: the state, the time, randomness, the context, and the effects gathered so far, with the shared actions.
 
 import type { Random } from '../random.js';
-import { formatEndpoint, isAcceptable, type Endpoint } from '../address/index.js';
+import { isAcceptable, type Endpoint } from '../address/index.js';
 import { backoffDelayMs } from './backoff.js';
 import { groupKeyOf } from './groups.js';
-import { countConnections, isLive } from './state.js';
+import { countConnections, endpointKey, isLive } from './state.js';
 import type {
   AddressSource,
   BackoffEntry,
@@ -50,15 +50,28 @@ export function scoreOf(run: Run, id: string): number {
   return run.ctx?.scoreOf?.(id) ?? 0;
 }
 
+/** Most IPs remembered by the memo; beyond it the memo starts over (it only saves parsing). */
+const IP_CACHE_MAX = 8192;
+
+function ipInfo(run: Run, ip: string): { group: string; dialable: boolean } {
+  const cache = run.state.ipCache;
+  let info = cache.get(ip);
+  if (!info) {
+    const { allowLoopback, allowPrivate } = run.state.config;
+    info = { group: groupKeyOf(ip, { allowLoopback, allowPrivate }), dialable: isAcceptable(ip, { allowLoopback, allowPrivate }) };
+    if (cache.size >= IP_CACHE_MAX) cache.clear();
+    cache.set(ip, info);
+  }
+  return info;
+}
+
 export function groupOf(run: Run, ip: string): string {
-  const { allowLoopback, allowPrivate } = run.state.config;
-  return groupKeyOf(ip, { allowLoopback, allowPrivate });
+  return ipInfo(run, ip).group;
 }
 
 /** Whether our policies allow dialling this address at all (routable, or private/loopback when allowed). */
 export function isDialable(run: Run, ep: Endpoint): boolean {
-  const { allowLoopback, allowPrivate } = run.state.config;
-  return ep.port !== 0 && isAcceptable(ep.ip, { allowLoopback, allowPrivate });
+  return ep.port !== 0 && ipInfo(run, ep.ip).dialable;
 }
 
 /** Core counts failures only once we have outbound peers in at least 2 net groups: offline, every address would look dead. */
@@ -69,7 +82,7 @@ export function countFailures(run: Run): boolean {
 }
 
 export function dial(run: Run, endpoint: Endpoint, purpose: DialPurpose, reason: string, expectedId?: string): void {
-  const key = formatEndpoint(endpoint);
+  const key = endpointKey(endpoint);
   run.state.dials.set(key, {
     endpoint,
     endpointKey: key,

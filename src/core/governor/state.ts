@@ -53,8 +53,17 @@ export function createGovernorState(config: GovernorConfig, clock: Clock, random
     addressRequestAt: now,
     startedAt: now,
     stopped: false,
+    ipCache: new Map(),
   };
   return state;
+}
+
+/**
+ * The text key of an endpoint whose IP is already canonical (from the book or parseEndpoint):
+ * the same string formatEndpoint gives, without re-parsing the address.
+ */
+export function endpointKey(ep: { ip: string; port: number }): string {
+  return ep.ip.includes(':') ? `[${ep.ip}]:${ep.port}` : `${ep.ip}:${ep.port}`;
 }
 
 /** Automatic outbound: the connections that count toward the outbound and hot targets. */
@@ -123,7 +132,7 @@ export function busyEndpoints(state: GovernorState): Set<string> {
   const s = new Set<string>(state.dials.keys());
   for (const p of state.peers.values()) {
     s.add(p.endpointKey);
-    if (p.listenEndpoint) s.add(formatEndpoint(p.listenEndpoint));
+    if (p.listenKey !== undefined) s.add(p.listenKey);
   }
   return s;
 }

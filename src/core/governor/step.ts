@@ -7,21 +7,22 @@
 
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
-import { formatEndpoint, parseEndpoint, type Endpoint } from '../address/index.js';
-import { banTargetMatches } from '../reputation/ban-target.js';
+import { parseEndpoint, type Endpoint } from '../address/index.js';
+import { banMatcher } from '../reputation/ban-target.js';
 import { keyedGroupValue } from './groups.js';
 import { admitInbound, isTrustedIp } from './inbound.js';
 import { maintain } from './outbound.js';
 import { runChurn } from './churn.js';
-import { countConnections, findPeerByEndpoint, isAutomatic, isLive, isStaticEndpoint, isStaticId, usedOutboundGroups } from './state.js';
+import { countConnections, endpointKey, findPeerByEndpoint, isAutomatic, isLive, isStaticEndpoint, isStaticId, usedOutboundGroups } from './state.js';
 import { belowTargets, closePeer, emit, groupOf, holdOff, isBanned, isDiscouraged, makeRun, promote, recordFailure, type Run } from './run.js';
 import type { DialPurpose, GovernorContext, GovernorInput, GovernorPeer, GovernorState, StepResult } from './types.js';
 
 /** Backoff entries whose retry time passed this long ago are forgotten (static peers' entries are kept). */
 export const BACKOFF_FORGET_MS = 60 * 60_000;
 
+/** Key of an endpoint that went through parseEndpoint (canonical IP). */
 function keyOf(endpoint: Endpoint): string {
-  return formatEndpoint(endpoint);
+  return endpointKey(endpoint);
 }
 
 function expireStale(run: Run): void {
@@ -149,7 +150,10 @@ function onHandshakeDone(run: Run, input: Extract<GovernorInput, { type: 'handsh
     busy: false,
     preferEvict,
   };
-  if (input.listenEndpoint !== undefined) peer.listenEndpoint = parseEndpoint(input.listenEndpoint);
+  if (input.listenEndpoint !== undefined) {
+    peer.listenEndpoint = parseEndpoint(input.listenEndpoint);
+    peer.listenKey = keyOf(peer.listenEndpoint);
+  }
   if (input.rttMs !== undefined) peer.minRttMs = input.rttMs;
   s.peers.set(id, peer);
   emit(run, {
@@ -161,6 +165,8 @@ function onHandshakeDone(run: Run, input: Extract<GovernorInput, { type: 'handsh
     data: { purpose },
   });
   if (isBanned(run, { id, ip: endpoint.ip })) {
+    // Hold the address off too, or a static peer banned by id would be redialled in a loop.
+    if (direction === 'outbound') recordFailure(run, key, 'banned');
     closePeer(run, peer, 'banned');
     return;
   }
@@ -222,21 +228,24 @@ function onDisconnected(run: Run, input: Extract<GovernorInput, { type: 'disconn
 function onBanAdded(run: Run, input: Extract<GovernorInput, { type: 'banAdded' }>): void {
   const s = run.state;
   const ban = input.ban;
+  const matches = banMatcher(ban);
   const reason = `banned (${ban.target}): ${ban.reason}`;
   for (const p of s.peers.values()) {
-    if (banTargetMatches(ban, { id: p.id, ip: p.endpoint.ip })) closePeer(run, p, reason);
+    if (!matches({ id: p.id, ip: p.endpoint.ip }) || p.closing !== undefined) continue;
+    if (p.direction === 'outbound') recordFailure(run, p.endpointKey, reason);
+    closePeer(run, p, reason);
   }
   for (const d of [...s.dials.values()]) {
-    if (!banTargetMatches(ban, { ip: d.endpoint.ip, ...(d.expectedId !== undefined ? { id: d.expectedId } : {}) })) continue;
+    if (!matches({ ip: d.endpoint.ip, ...(d.expectedId !== undefined ? { id: d.expectedId } : {}) })) continue;
     s.dials.delete(d.endpointKey);
     run.effects.push({ type: 'cancelDial', endpoint: d.endpoint, reason });
   }
   for (const q of [...s.inbound.values()]) {
-    if (!banTargetMatches(ban, { ip: q.ip })) continue;
+    if (!matches({ ip: q.ip })) continue;
     s.inbound.delete(q.endpointKey);
     run.effects.push({ type: 'disconnect', endpoint: q.endpoint, reason });
   }
-  s.anchors = s.anchors.filter((a) => !banTargetMatches(ban, { ip: a.ip }));
+  s.anchors = s.anchors.filter((a) => !matches({ ip: a.ip }));
   maintain(run);
 }
 

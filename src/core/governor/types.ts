@@ -18,7 +18,7 @@ export type DialPurpose = 'outbound' | 'anchor' | 'feeler' | 'static' | 'manual'
 
 /** What the governor needs from the address book: Bitcoin Core's addrman selection, read-only. */
 export interface AddressSource {
-  select(opts?: { newOnly?: boolean; networks?: IpFamily[] }): { endpoint: Endpoint; lastTry: number } | undefined;
+  select(opts?: { newOnly?: boolean; networks?: readonly IpFamily[] }): { endpoint: Endpoint; lastTry: number } | undefined;
   selectTriedCollision(): { endpoint: Endpoint; lastTry: number } | undefined;
   /** Optional: the number of known addresses (used only to word "starved" reasons). */
   size?(): number;
@@ -45,6 +45,7 @@ export interface GovernorPeer {
   endpointKey: string;
   /** Where an inbound peer says it listens (observed IP + HELLO port), if known. */
   listenEndpoint?: Endpoint;
+  listenKey?: string;
   direction: Direction;
   purpose: DialPurpose | 'inbound';
   temperature: Temperature;
@@ -132,6 +133,8 @@ export interface GovernorState {
   addressRequestAt: number;
   startedAt: number;
   stopped: boolean;
+  /** Memo of per-IP facts (net group, dialable): parsing IPs is the governor's main cost. Bounded; no effect on decisions. */
+  ipCache: Map<string, { group: string; dialable: boolean }>;
 }
 
 // ---------------------------------------------------------------- inputs

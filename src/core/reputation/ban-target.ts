@@ -136,11 +136,18 @@ export interface BanQuery {
   ip?: string;
 }
 
+/**
+ * A matcher for one target, parsed once: use it to test many peers against a new ban. IPs given
+ * in canonical form (as parseEndpoint returns them) are compared without re-parsing.
+ */
+export function banMatcher(t: BanTarget): (q: BanQuery) => boolean {
+  if (t.kind === 'id') return (q) => q.id !== undefined && q.id.toLowerCase() === t.target;
+  if (t.kind === 'ip') return (q) => q.ip !== undefined && (q.ip === t.target || formatIpBytes(parseIpBytes(q.ip)) === t.target);
+  const sub = subnetOf(t.target);
+  return (q) => q.ip !== undefined && subnetContains(sub, parseIpBytes(q.ip));
+}
+
 /** True when the target applies to the peer (id equal, IP equal, or IP inside the subnet). */
 export function banTargetMatches(t: BanTarget, q: BanQuery): boolean {
-  if (t.kind === 'id') return q.id !== undefined && q.id.toLowerCase() === t.target;
-  if (q.ip === undefined) return false;
-  const bytes = parseIpBytes(q.ip);
-  if (t.kind === 'ip') return formatIpBytes(bytes) === t.target;
-  return subnetContains(subnetOf(t.target), bytes);
+  return banMatcher(t)(q);
 }

@@ -29,6 +29,7 @@ export {
 export {
   parseBanTarget,
   banTargetMatches,
+  banMatcher,
   isNodeId,
   formatSubnet,
   subnetOf,
