@@ -102,7 +102,7 @@ export interface ObserverCounters {
     errors: number;
     lastError: string | undefined;
   };
-  /** Searches of older logs for peers found only as sockets. */
+  /** Completed searches of older logs for peers found only as sockets, and their results per peer. */
   search: { runs: number; found: number; notFound: number };
   /** The counters the node itself last reported (inbound governor, connection manager). */
   reported: ReportedCounters;
@@ -388,7 +388,6 @@ export class Observer {
       return;
     }
     const scratch = new PeerTracker({ historyLimit: 1, closedLimit: 0 });
-    this.#counters.search.runs++;
     try {
       await this.#source.searchOlder([...new Set(targets.map((p) => p.remote.ip))], (line) => {
         const r = parseLogLine(line);
@@ -398,6 +397,7 @@ export class Observer {
       this.#warn(`searching older logs failed: ${(err as Error).message}`);
       return;
     }
+    this.#counters.search.runs++;
     for (const p of targets) {
       const found = scratch.peer(p.id) ?? scratch.peer(endpointText(p.remote));
       if (found && !found.closed && (found.outbound || found.inbound)) {
