@@ -26,7 +26,7 @@ export type {
   Temperature,
   DialPurpose,
 } from './types.js';
-export { createGovernorState, countConnections, type CreateGovernorOptions, type GovernorCounts } from './state.js';
+export { createGovernorState, countConnections, isExemptPeer, type CreateGovernorOptions, type GovernorCounts } from './state.js';
 export { step, selectAnchors } from './step.js';
 export { backoffBaseMs, backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 export { selectInboundToEvict, EVICTION_PROTECT, type EvictionCandidate, type EvictionOptions } from './eviction.js';

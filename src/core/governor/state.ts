@@ -153,3 +153,20 @@ export function isStaticId(state: GovernorState, id: string): boolean {
 export function dialOf(state: GovernorState, key: string): PendingDial | undefined {
   return state.dials.get(key);
 }
+
+/**
+ * Whether a peer is static or trusted by configuration (by node id, by IP, or as a connected
+ * static/trusted peer): Reputation's `isExempt` — such peers are spared automatic bans.
+ */
+export function isExemptPeer(state: GovernorState, peer: { id?: string; ip?: string }): boolean {
+  const id = peer.id?.toLowerCase();
+  if (id !== undefined) {
+    if (state.trustedIds.has(id) || state.statics.some((s) => s.id === id)) return true;
+    const p = state.peers.get(id);
+    if (p && (p.static || p.trusted)) return true;
+  }
+  if (peer.ip !== undefined) {
+    if (state.trustedIps.has(peer.ip) || state.statics.some((s) => s.endpoint?.ip === peer.ip)) return true;
+  }
+  return false;
+}

@@ -6,6 +6,7 @@ import {
   GovernorConfigError,
   createGovernorState,
   inspectGovernor,
+  isExemptPeer,
   resolveGovernorConfig,
   selectAnchors,
   step,
@@ -505,5 +506,16 @@ describe('bans, busy, shutdown', () => {
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
     expect(view.counts.autoOutbound).toBe(3);
     expect(view.peers.outbound.hot[0]).toMatchObject({ direction: 'outbound', temperature: 'hot', netGroup: '30.0.0.0/16' });
+  });
+});
+
+describe('isExemptPeer', () => {
+  it('recognises static and trusted peers by id and by IP', () => {
+    const h = new Harness(new ListSource([]), { staticPeers: ['60.1.0.1:7000', id(5)], trustedPeers: [id(6), '61.0.0.9'] });
+    expect(isExemptPeer(h.state, { id: id(5) })).toBe(true);
+    expect(isExemptPeer(h.state, { id: id(6).toUpperCase() })).toBe(true);
+    expect(isExemptPeer(h.state, { ip: '60.1.0.1' })).toBe(true);
+    expect(isExemptPeer(h.state, { ip: '61.0.0.9' })).toBe(true);
+    expect(isExemptPeer(h.state, { id: id(7), ip: '62.0.0.1' })).toBe(false);
   });
 });
