@@ -25,6 +25,7 @@ import {
 import { checkConsistency } from './consistency.js';
 import { readEndpoint, readSourceIp, type EndpointBytes } from './endpoint-bytes.js';
 import { FLAG_TRIED } from './entry-store.js';
+import { groupKey } from './group-registry.js';
 import { AddressBookError } from './errors.js';
 import { newBucketOfSlot, newBucketSlotOf, positionOf } from './hashing.js';
 import { requeueChanges, restoreInto, snapshotOf, takeChanges, fromHex } from './snapshot.js';
@@ -71,7 +72,7 @@ export class AddressBook {
   readonly #q: EndpointBytes = { ip: new Uint8Array(16), port: 0 };
   readonly #source = new Uint8Array(16);
   /** Per source group: the new bucket of each of its 64 bucket choices (the second half of the new-bucket hash). */
-  readonly #sourceBuckets = new Map<string, Int32Array>();
+  readonly #sourceBuckets = new Map<number | string, Int32Array>();
   /** lastGood and collisions as of the last takeChanges() (see hasChanges). */
   #takenSignature = '';
 
@@ -134,7 +135,7 @@ export class AddressBook {
     const s = this.#s;
     readSourceIp(source, this.#source);
     const sourceGroup = s.groupOf(this.#source);
-    const cacheKey = String.fromCharCode(...sourceGroup);
+    const cacheKey = groupKey(sourceGroup);
     let buckets = this.#sourceBuckets.get(cacheKey);
     if (!buckets) {
       if (this.#sourceBuckets.size >= SOURCE_CACHE_LIMIT) this.#sourceBuckets.clear();
@@ -156,7 +157,8 @@ export class AddressBook {
     const e = s.entries;
     const q = this.#q;
     readEndpoint(input.endpoint, q);
-    if (!s.acceptable(q.ip)) return false;
+    const admittedGroup = s.admit(q.ip);
+    if (admittedGroup === undefined) return false;
     const time = Number.isFinite(input.time) ? input.time : 0;
     // A node announcing its own address is not penalised: it is the best witness of itself.
     let penalty = penaltyMs;
@@ -185,16 +187,16 @@ export class AddressBook {
       if (refs > 0 && s.random.int(1 << refs) !== 0) return false;
       group = s.groups.bytes(e.group[id]!);
     } else {
-      group = s.groupOf(q.ip);
+      group = admittedGroup;
     }
 
-    const choice = newBucketSlotOf(s.key, group, sourceGroup);
+    const choice = newBucketSlotOf(s.hashKey, group, sourceGroup);
     let bucket = sourceBuckets[choice]!;
     if (bucket < 0) {
-      bucket = newBucketOfSlot(s.key, sourceGroup, choice, s.newTable.bucketCount);
+      bucket = newBucketOfSlot(s.hashKey, sourceGroup, choice, s.newTable.bucketCount);
       sourceBuckets[choice] = bucket;
     }
-    const slot = bucket * BUCKET_SIZE + positionOf(s.key, true, bucket, q.ip, 0, q.port);
+    const slot = bucket * BUCKET_SIZE + positionOf(s.hashKey, true, bucket, q.ip, 0, q.port);
     const occupant = s.newTable.slots[slot]!;
     if (id >= 0 && occupant === id) return false;
     if (occupant !== -1) {

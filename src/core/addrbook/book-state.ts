@@ -5,7 +5,7 @@
 // exported from the package.
 
 import type { Endpoint } from '../address/endpoint.js';
-import { isAcceptable } from '../address/classify.js';
+import { classify, isAcceptable } from '../address/classify.js';
 import { netGroup, type NetGroupOptions } from '../address/netgroup.js';
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
@@ -26,7 +26,7 @@ import {
 import { formatEndpointBytes, formatIpAt } from './endpoint-bytes.js';
 import { EntryStore, FLAG_DIRTY, FLAG_IPV6, FLAG_TRIED } from './entry-store.js';
 import { GroupRegistry } from './group-registry.js';
-import { newBucketOf, positionOf, triedBucketOf } from './hashing.js';
+import { hashKey, newBucketOf, positionOf, triedBucketOf, type HashKey } from './hashing.js';
 import { ADDRESS_ORIGINS, type AddressNetwork, type AddressOrigin } from './types.js';
 
 /** Failed-attempt chance factors 0.66^n for n = 0..8, computed once. */
@@ -49,6 +49,8 @@ export interface BookStateOptions {
 
 export class BookState {
   readonly key: Uint8Array;
+  /** The key prepared for bucket hashing. */
+  readonly hashKey: HashKey;
   readonly clock: Clock;
   readonly random: Random;
   readonly allowPrivate: boolean;
@@ -80,6 +82,7 @@ export class BookState {
 
   constructor(o: BookStateOptions) {
     this.key = o.key.slice();
+    this.hashKey = hashKey(this.key);
     this.clock = o.clock;
     this.random = o.random;
     this.allowPrivate = o.allowPrivate;
@@ -102,6 +105,24 @@ export class BookState {
 
   acceptable(ip: Uint8Array): boolean {
     return isAcceptable(ip, this.groupOptions);
+  }
+
+  readonly #ipv4Group = new Uint8Array([1, 0, 0]);
+
+  /**
+   * The net group of an address the book accepts, or undefined when it refuses it: isAcceptable and
+   * netGroup in one classification. An IPv4 group comes back in a scratch array that the next call
+   * overwrites (the book only hashes it, or copies it when it keeps it).
+   */
+  admit(ip: Uint8Array): Uint8Array | undefined {
+    const cls = classify(ip);
+    if (!(cls === 'routable' || (cls === 'private' && this.allowPrivate) || (cls === 'loopback' && this.allowLoopback))) return undefined;
+    if (ip[10] === 0xff && ip[11] === 0xff && isZeroPrefix(ip)) {
+      this.#ipv4Group[1] = ip[12]!;
+      this.#ipv4Group[2] = ip[13]!;
+      return this.#ipv4Group;
+    }
+    return netGroup(ip, this.groupOptions);
   }
 
   isIpv4(id: number): boolean {
@@ -166,22 +187,22 @@ export class BookState {
   /** The tried slot (bucket * 64 + position) where entry `id` belongs. */
   triedSlotOf(id: number): number {
     const e = this.entries;
-    const bucket = triedBucketOf(this.key, e.ip, id * 16, e.port[id]!, this.groups.bytes(e.group[id]!), this.triedTable.bucketCount);
-    return bucket * BUCKET_SIZE + positionOf(this.key, false, bucket, e.ip, id * 16, e.port[id]!);
+    const bucket = triedBucketOf(this.hashKey, e.ip, id * 16, e.port[id]!, this.groups.bytes(e.group[id]!), this.triedTable.bucketCount);
+    return bucket * BUCKET_SIZE + positionOf(this.hashKey, false, bucket, e.ip, id * 16, e.port[id]!);
   }
 
   /** The new slot of entry `id` counted from its own (first) source, where an evicted entry returns. */
   ownSourceNewSlotOf(id: number): number {
     const e = this.entries;
     const sourceGroup = this.groupOf(e.source.subarray(id * 16, id * 16 + 16));
-    const bucket = newBucketOf(this.key, this.groups.bytes(e.group[id]!), sourceGroup, this.newTable.bucketCount);
-    return bucket * BUCKET_SIZE + positionOf(this.key, true, bucket, e.ip, id * 16, e.port[id]!);
+    const bucket = newBucketOf(this.hashKey, this.groups.bytes(e.group[id]!), sourceGroup, this.newTable.bucketCount);
+    return bucket * BUCKET_SIZE + positionOf(this.hashKey, true, bucket, e.ip, id * 16, e.port[id]!);
   }
 
   /** The position entry `id` must have in `bucket` of the new (isNew) or tried table. */
   positionIn(id: number, isNew: boolean, bucket: number): number {
     const e = this.entries;
-    return positionOf(this.key, isNew, bucket, e.ip, id * 16, e.port[id]!);
+    return positionOf(this.hashKey, isNew, bucket, e.ip, id * 16, e.port[id]!);
   }
 
   // ---- quality ----

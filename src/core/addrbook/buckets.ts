@@ -8,7 +8,7 @@ import type { EndpointLike } from '../address/endpoint.js';
 import { netGroup, type NetGroupOptions } from '../address/netgroup.js';
 import { NEW_BUCKET_COUNT, TRIED_BUCKET_COUNT } from './constants.js';
 import { readEndpoint, readSourceIp, type EndpointBytes } from './endpoint-bytes.js';
-import { newBucketOf, positionOf, triedBucketOf } from './hashing.js';
+import { hashKey, newBucketOf, positionOf, triedBucketOf } from './hashing.js';
 
 export interface BucketOptions extends NetGroupOptions {
   /** The table's bucket count (default 256 for tried, 1024 for new). */
@@ -29,7 +29,7 @@ function read(ep: EndpointLike): EndpointBytes {
 export function triedBucket(key: Uint8Array, ep: EndpointLike, opts: BucketOptions = {}): number {
   checkKey(key);
   const q = read(ep);
-  return triedBucketOf(key, q.ip, 0, q.port, netGroup(q.ip, opts), opts.bucketCount ?? TRIED_BUCKET_COUNT);
+  return triedBucketOf(hashKey(key), q.ip, 0, q.port, netGroup(q.ip, opts), opts.bucketCount ?? TRIED_BUCKET_COUNT);
 }
 
 /**
@@ -41,7 +41,7 @@ export function newBucket(key: Uint8Array, ep: EndpointLike, source: EndpointLik
   const q = read(ep);
   const src = new Uint8Array(16);
   readSourceIp(source, src);
-  return newBucketOf(key, netGroup(q.ip, opts), netGroup(src, opts), opts.bucketCount ?? NEW_BUCKET_COUNT);
+  return newBucketOf(hashKey(key), netGroup(q.ip, opts), netGroup(src, opts), opts.bucketCount ?? NEW_BUCKET_COUNT);
 }
 
 /** The position (0–63) of an endpoint inside bucket `bucket` of the new (isNew) or tried table. */
@@ -49,5 +49,5 @@ export function bucketPosition(key: Uint8Array, isNew: boolean, bucket: number, 
   checkKey(key);
   if (!Number.isInteger(bucket) || bucket < 0 || bucket > 0x7fffffff) throw new RangeError(`bucket must be an integer >= 0, got ${bucket}`);
   const q = read(ep);
-  return positionOf(key, isNew, bucket, q.ip, 0, q.port);
+  return positionOf(hashKey(key), isNew, bucket, q.ip, 0, q.port);
 }

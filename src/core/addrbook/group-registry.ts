@@ -6,23 +6,34 @@
 
 import { formatNetGroup } from '../address/netgroup.js';
 
+/**
+ * A group as a map key: IPv4 /16 groups {1,a,b} and the unroutable group {0} as small integers (no
+ * allocation on the hot path), IPv6 groups as short strings.
+ */
+export function groupKey(group: Uint8Array): number | string {
+  if (group.length === 3 && group[0] === 1) return (group[1]! << 8) | group[2]!;
+  if (group.length === 1) return 0x10000 + group[0]!;
+  return String.fromCharCode(...group);
+}
+
 export class GroupRegistry {
-  readonly #ids = new Map<string, number>();
+  readonly #ids = new Map<number | string, number>();
   readonly #bytes: Uint8Array[] = [];
-  readonly #names: string[] = [];
-  readonly #keys: string[] = [];
+  /** Display names, computed when first asked for. */
+  readonly #names: (string | undefined)[] = [];
+  readonly #keys: (number | string | undefined)[] = [];
   readonly #refs: number[] = [];
   readonly #free: number[] = [];
 
   /** The id of `group`, counting one more entry in it. */
   acquire(group: Uint8Array): number {
-    const key = String.fromCharCode(...group);
+    const key = groupKey(group);
     let id = this.#ids.get(key);
     if (id === undefined) {
       id = this.#free.pop() ?? this.#bytes.length;
       this.#ids.set(key, id);
       this.#bytes[id] = group.slice();
-      this.#names[id] = formatNetGroup(group);
+      this.#names[id] = undefined;
       this.#keys[id] = key;
       this.#refs[id] = 0;
     }
@@ -34,6 +45,7 @@ export class GroupRegistry {
   release(id: number): void {
     if (--this.#refs[id]! > 0) return;
     this.#ids.delete(this.#keys[id]!);
+    this.#keys[id] = undefined;
     this.#free.push(id);
   }
 
@@ -42,7 +54,7 @@ export class GroupRegistry {
   }
 
   name(id: number): string {
-    return this.#names[id]!;
+    return (this.#names[id] ??= formatNetGroup(this.#bytes[id]!));
   }
 
   /** Upper bound of ids in use (for arrays indexed by group id). */
@@ -52,6 +64,7 @@ export class GroupRegistry {
 
   /** Entries counted in group `id` (0 for a free id). */
   refs(id: number): number {
-    return this.#ids.get(this.#keys[id] ?? '') === id ? this.#refs[id]! : 0;
+    const key = this.#keys[id];
+    return key !== undefined && this.#ids.get(key) === id ? this.#refs[id]! : 0;
   }
 }
