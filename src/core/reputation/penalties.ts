@@ -89,7 +89,11 @@ export const OFFENCES = Object.freeze({
   },
   'unsolicited-response': {
     penalty: 'low',
-    why: 'a RESPONSE matching no request, or arriving after its timeout: usually lateness, occasionally probing',
+    why: 'a RESPONSE matching no request we sent: a confused peer, occasionally probing',
+  },
+  'late-response': {
+    penalty: 'low',
+    why: 'a RESPONSE arriving after its request timed out: the peer is slow, not malicious',
   },
   'request-timeout': {
     penalty: 'low',
