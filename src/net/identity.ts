@@ -115,9 +115,13 @@ export function loadOrCreateIdentity(path: string): { identity: NodeIdentity; cr
   return { identity, created: true };
 }
 
-/** The public key object of a 32-byte Ed25519 public key (a node id in binary form). */
+/**
+ * The public key object of a 32-byte Ed25519 public key (a node id in binary form). Imported as a
+ * JWK: OpenSSL 3 parses that about 15x faster than the equivalent DER, and every handshake does it.
+ */
 export function publicKeyFromBytes(publicKey: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' });
+  const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64url');
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
 }
 
 /** True when `signature` is a valid Ed25519 signature of `data` by `publicKey` (32 bytes); never throws. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PeerGoneError, RemoteError, RequestLimitError, RequestTimeoutError } from '../../src/core/requests/errors.js';
 import type { ConnectionManager } from '../../src/net/manager.js';
-import { encodeMessage } from '../../src/wire/app-codec.js';
 import type { EncodedFrame } from '../../src/wire/frame.js';
 import { memoryWorld, record, runFor, runUntil, type MemoryWorld } from './helpers.js';
 
