@@ -97,8 +97,9 @@ export class Forwarder {
     if (this.#stopped || event.kind === 'failed') return;
     this.#queue.push(toForwardedEvent(event));
     const max = this.#options.maxQueue ?? 10_000;
-    while (this.#queue.length > max) {
-      this.#queue.shift();
+    while (this.#queue.length > Math.max(1, max)) {
+      // Drop the oldest event not already being posted (the head is in flight while busy).
+      this.#queue.splice(this.#busy ? 1 : 0, 1);
       this.#stats.dropped++;
       this.#options.onProblem?.('forward queue full: dropped the oldest event');
     }

@@ -53,13 +53,13 @@ function detailText(v: unknown): string | undefined {
 const readStatusChanged: Reader = (data, at) => {
   const text = readText(data.peerStatusChangeType);
   const sc = text === undefined ? undefined : parseStatusChange(text);
-  return sc && { type: 'statusChanged', at, ...sc };
+  return sc && { type: 'statusChanged', at, change: sc.change, from: sc.from, to: sc.to, local: sc.local, remote: sc.remote };
 };
 
 const readStatusChangeFailure: Reader = (data, at) => {
   const text = readText(data.peerStatusChangeType);
   const sc = text === undefined ? undefined : parseStatusChange(text);
-  return sc && { type: 'statusChangeFailed', at, ...sc, reason: detailText(data.reason) ?? '' };
+  return sc && { type: 'statusChangeFailed', at, change: sc.change, from: sc.from, to: sc.to, local: sc.local, remote: sc.remote, reason: detailText(data.reason) ?? '' };
 };
 
 const readRemote: Reader = (data, at, name) => {
@@ -68,9 +68,12 @@ const readRemote: Reader = (data, at, name) => {
   const change = name as RemoteChange;
   // DemotedToColdRemote's result says whether the connection manager will close the connection
   // ("OperationSuccess CommitTr") or keep it because our outbound side still uses it ("KeepTr").
-  const result = detailText(data.result) ?? '';
-  const commit = result.includes('CommitTr') ? true : result.includes('KeepTr') ? false : undefined;
-  return { type: 'remoteChanged', at, ...conn, change, to: REMOTE_TARGET[change], commit };
+  let commit: boolean | undefined;
+  if (change === 'DemotedToColdRemote') {
+    const result = detailText(data.result) ?? '';
+    commit = result.includes('CommitTr') ? true : result.includes('KeepTr') ? false : undefined;
+  }
+  return { type: 'remoteChanged', at, local: conn.local, remote: conn.remote, change, to: REMOTE_TARGET[change], commit };
 };
 
 const readIgCounters: Reader = (data, at) => {
@@ -100,7 +103,7 @@ const readCmCounters: Reader = (data, at) => {
 
 const readNewConnection: Reader = (data, at) => {
   const conn = readConnectionId(data.connectionId);
-  return conn && { type: 'newConnection', at, ...conn, provenance: readText(data.provenance) };
+  return conn && { type: 'newConnection', at, local: conn.local, remote: conn.remote, provenance: readText(data.provenance) };
 };
 
 /** A connection that ended: named by connection id, or by the remote address alone. */

@@ -105,9 +105,13 @@ function mainDirection(s: Session): Direction | undefined {
   return undefined;
 }
 
-/** 'CoolingToCold' → 'cooling_to_cold'. */
+const snakeCache = new Map<string, string>();
+
+/** 'CoolingToCold' → 'cooling_to_cold' (a handful of distinct names, so memoised). */
 function snake(name: string): string {
-  return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  let s = snakeCache.get(name);
+  if (s === undefined) snakeCache.set(name, (s = name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()));
+  return s;
 }
 
 export type PeerEventListener = (event: ObservedPeerEvent) => void;
@@ -298,7 +302,7 @@ export class PeerTracker {
     const s = this.#open.get(id);
     if (!s) return;
     const to = overallState(s);
-    this.#remember(s, { at, kind: 'changed', direction: undefined, from: to, to, change, reason, source, detail });
+    this.#remember(s, entry('changed', at, undefined, to, to, change, reason, source, detail));
   }
 
   // --- Internals ---
@@ -522,7 +526,7 @@ export class PeerTracker {
       socketMissingSince: undefined,
     };
     this.#index(s);
-    this.#record(s, { kind: 'opened', at, direction: undefined, from: undefined, to: 'unknown', change, reason, source });
+    this.#record(s, entry('opened', at, undefined, undefined, 'unknown', change, reason, source, undefined));
     return s;
   }
 
@@ -541,7 +545,7 @@ export class PeerTracker {
     const current = s[direction];
     if (current?.state === to) return to;
     s[direction] = { state: to, since: at, change };
-    this.#record(s, { kind: 'changed', at, direction, from: current?.state ?? impliedFrom ?? 'unknown', to, change, reason, source, detail });
+    this.#record(s, entry('changed', at, direction, current?.state ?? impliedFrom ?? 'unknown', to, change, reason, source, detail));
     return current?.state;
   }
 
@@ -551,7 +555,7 @@ export class PeerTracker {
     this.#unindex(s);
     for (const d of ['outbound', 'inbound'] as const) if (s[d] && s[d].state !== 'cold') s[d] = { state: 'cold', since: at, change };
     s.closed = { at, reason };
-    this.#record(s, { kind: 'closed', at, direction, from, to: 'cold', change, reason, source, detail });
+    this.#record(s, entry('closed', at, direction, from, 'cold', change, reason, source, detail));
     if (this.#closedLimit === 0) return;
     this.#closed.set(s.id, s);
     if (this.#closed.size > this.#closedLimit) this.#closed.delete(this.#closed.keys().next().value!);
@@ -565,18 +569,32 @@ export class PeerTracker {
   /** Adds to the session's history and emits the event. */
   #record(s: Session, entry: HistoryEntry): void {
     this.#remember(s, entry);
-    this.#emit({ ...entry, id: s.id, local: s.local, remote: s.remote } as ObservedPeerEvent);
+    if (this.#listeners.size === 0) return;
+    // Built field by field: a spread (and `delete`) costs more than the rest of the event path.
+    const event: ObservedPeerEvent = {
+      kind: entry.kind,
+      at: entry.at,
+      id: s.id,
+      local: s.local,
+      remote: s.remote,
+      direction: entry.direction,
+      from: entry.from,
+      to: entry.to,
+      change: entry.change,
+      reason: entry.reason,
+      source: entry.source,
+    };
+    if (entry.detail !== undefined) event.detail = entry.detail;
+    this.#emit(event);
   }
 
   #remember(s: Session, entry: HistoryEntry): void {
-    if (entry.detail === undefined) delete entry.detail;
     s.history.push(entry);
     // Trim in batches so a long-lived peer does not pay an O(n) shift on every event.
     if (s.history.length > this.#historyLimit * 1.25 + 1) s.history.splice(0, s.history.length - this.#historyLimit);
   }
 
   #emit(event: ObservedPeerEvent): void {
-    if (event.detail === undefined) delete event.detail;
     for (const listener of this.#listeners) listener(event);
   }
 }
@@ -595,9 +613,24 @@ function canonicalKey(key: string): string {
   }
 }
 
+function entry(
+  kind: HistoryEntry['kind'],
+  at: number,
+  direction: Direction | undefined,
+  from: ObservedState | undefined,
+  to: ObservedState,
+  change: string,
+  reason: string,
+  source: EventSource,
+  detail: string | undefined,
+): HistoryEntry {
+  const e: HistoryEntry = { at, kind, direction, from, to, change, reason, source };
+  if (detail !== undefined) e.detail = detail;
+  return e;
+}
+
 function entryOf(e: ObservedPeerEvent): HistoryEntry {
-  const { kind, at, direction, from, to, change, reason, source, detail } = e;
-  return { kind, at, direction, from, to, change, reason, source, detail };
+  return entry(e.kind, e.at, e.direction, e.from, e.to, e.change, e.reason, e.source, e.detail);
 }
 
 function snapshot(s: Session, historyLimit: number): ObservedPeer {

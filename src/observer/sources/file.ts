@@ -40,18 +40,26 @@ function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
 }
 
-/** Reads `path` from `position` to its current end into the splitter; returns the new position. */
-async function readRange(handle: FileHandle, position: number, splitter: LineSplitter, buffer: Buffer): Promise<number> {
+/**
+ * Reads `path` from `position` to its current end into the splitter; returns the new position.
+ * Double-buffered: the next chunk is being read (in libuv's thread pool) while this one is split
+ * and parsed, so a backfill is not a sequence of wait-then-work steps.
+ */
+async function readRange(handle: FileHandle, position: number, splitter: LineSplitter, buffers: [Buffer, Buffer]): Promise<number> {
+  let which = 0;
+  let pending = handle.read(buffers[0], 0, buffers[0].length, position);
   for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    const { bytesRead, buffer } = await pending;
     if (bytesRead === 0) return position;
-    splitter.push(buffer.subarray(0, bytesRead));
     position += bytesRead;
+    which ^= 1;
+    pending = handle.read(buffers[which], 0, buffers[which].length, position);
+    splitter.push(buffer.subarray(0, bytesRead));
   }
 }
 
 /** Reads a whole file into the splitter (rotated siblings, older-log searches). */
-async function readWhole(path: string, splitter: LineSplitter, buffer: Buffer): Promise<void> {
+async function readWhole(path: string, splitter: LineSplitter, buffer: [Buffer, Buffer]): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await readRange(handle, 0, splitter, buffer);
@@ -66,7 +74,7 @@ export class FileSource implements LineSource {
   readonly description: string;
   readonly #options: FileSourceOptions;
   readonly #scheduler: Scheduler;
-  readonly #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  readonly #buffer: [Buffer, Buffer] = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
   #splitter: LineSplitter | undefined;
   #sink: LineSink | undefined;
   #file: OpenFile | undefined;
@@ -120,7 +128,7 @@ export class FileSource implements LineSource {
 
   async searchOlder(ips: string[], onLine: (line: string) => void): Promise<void> {
     const keep = olderLogFilter(ips);
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const buffer: [Buffer, Buffer] = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
     const splitter = new LineSplitter({
       line: (l) => {
         if (keep(l)) onLine(l);

@@ -1,5 +1,8 @@
 // Splits a byte stream into text lines, holding at most one partial line, with a cap on line length.
-import { StringDecoder } from 'node:string_decoder';
+//
+// It works on bytes: a newline byte never occurs inside a multi-byte UTF-8 character, so lines can
+// be cut before decoding, and a sink's `prefilter` can reject a line from its bytes — most lines of
+// a node's log are then never turned into strings at all.
 
 /**
  * Longest line kept. The largest real trace lines (ChainDB fork switches, mempool dumps) are a few
@@ -8,6 +11,8 @@ import { StringDecoder } from 'node:string_decoder';
  */
 export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
 
+const NEWLINE = 0x0a;
+
 export interface LineSink {
   /** One complete line, without its newline. */
   line(text: string): void;
@@ -15,14 +20,21 @@ export interface LineSink {
   dropped(reason: string): void;
   /** Something the operator should know that is not fatal (a file vanished, journalctl exited…). */
   warn(message: string): void;
+  /**
+   * Optional: looks at the raw bytes of a line (`bytes[start..end)`) and returns false when it is
+   * surely of no interest; such lines go to `ignored()` instead of being decoded and passed to `line()`.
+   */
+  prefilter?(bytes: Uint8Array, start: number, end: number): boolean;
+  /** A line the prefilter rejected. */
+  ignored?(): void;
 }
 
 export class LineSplitter {
   readonly #sink: LineSink;
   readonly #max: number;
-  #decoder = new StringDecoder('utf8');
-  #partial = '';
-  /** Inside a line that went over the limit: drop text until its newline. */
+  /** Bytes of the line in progress (without newline), when a chunk ended mid-line. */
+  #partial: Buffer | undefined;
+  /** Inside a line that went over the limit: drop bytes until its newline. */
   #discarding = false;
 
   constructor(sink: LineSink, maxLineLength = DEFAULT_MAX_LINE_LENGTH) {
@@ -30,48 +42,54 @@ export class LineSplitter {
     this.#max = maxLineLength;
   }
 
-  /** Feeds bytes (UTF-8; a character split across chunks is joined) or text. */
+  /** Feeds bytes (UTF-8) or text. */
   push(chunk: Uint8Array | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk as Buffer);
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (;;) {
-      const nl = text.indexOf('\n', start);
+      const nl = buf.indexOf(NEWLINE, start);
       if (nl < 0) break;
-      const piece = text.slice(start, nl);
-      start = nl + 1;
       if (this.#discarding) {
         this.#discarding = false;
-        this.#partial = '';
-        continue;
+      } else if (this.#partial) {
+        const joined = Buffer.concat([this.#partial, buf.subarray(start, nl)]);
+        this.#partial = undefined;
+        this.#emit(joined, 0, joined.length);
+      } else {
+        this.#emit(buf, start, nl);
       }
-      const line = this.#partial ? this.#partial + piece : piece;
-      this.#partial = '';
-      if (line.length > this.#max) this.#sink.dropped(`line longer than ${this.#max} characters`);
-      else this.#sink.line(line);
+      start = nl + 1;
     }
-    if (start < text.length && !this.#discarding) {
-      this.#partial += text.slice(start);
+    if (start < buf.length && !this.#discarding) {
+      // Copy: the caller may reuse its buffer for the next read.
+      const rest = Buffer.from(buf.subarray(start));
+      this.#partial = this.#partial ? Buffer.concat([this.#partial, rest]) : rest;
       if (this.#partial.length > this.#max) {
-        this.#partial = '';
+        this.#partial = undefined;
         this.#discarding = true;
-        this.#sink.dropped(`line longer than ${this.#max} characters`);
+        this.#sink.dropped(`line longer than ${this.#max} bytes`);
       }
     }
   }
 
   /** End of input: a last line without a newline is still a line. */
   end(): void {
-    const rest = this.#partial + this.#decoder.end();
-    this.#partial = '';
-    const discarding = this.#discarding;
+    const rest = this.#partial;
+    this.#partial = undefined;
     this.#discarding = false;
-    if (rest.length > 0 && !discarding) this.push(rest + '\n');
+    if (rest && rest.length > 0) this.#emit(rest, 0, rest.length);
   }
 
   /** Forgets the partial line (the file was truncated under us). */
   reset(): void {
-    this.#partial = '';
+    this.#partial = undefined;
     this.#discarding = false;
-    this.#decoder = new StringDecoder('utf8');
+  }
+
+  #emit(buf: Buffer, start: number, end: number): void {
+    const sink = this.#sink;
+    if (end - start > this.#max) sink.dropped(`line longer than ${this.#max} bytes`);
+    else if (sink.prefilter && sink.ignored && !sink.prefilter(buf, start, end)) sink.ignored();
+    else sink.line(buf.toString('utf8', start, end));
   }
 }
