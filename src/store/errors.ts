@@ -1,0 +1,24 @@
+// StoreError: why the database cannot be used, naming the file and the way out.
+
+export type StoreErrorReason = 'corrupt' | 'not-peerwarden' | 'newer-schema' | 'unreadable-row' | 'inconsistent' | 'io' | 'closed';
+
+/** The command-line flag that backs the database up and starts a fresh address book. */
+export const RESET_FLAG = '--reset-address-book';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    message: string,
+    /** The database file concerned. */
+    readonly file: string,
+    readonly reason: StoreErrorReason,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The sentence every refusal ends with: how to get going again without losing the old file. */
+export function wayOut(file: string): string {
+  return `Start peerwarden with ${RESET_FLAG} to move the damaged data aside (the file is first backed up as ${file}.bak-<time>) and begin with a fresh address book; bans, peers and anchors are kept when the file can still be read.`;
+}

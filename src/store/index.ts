@@ -1,0 +1,18 @@
+// Persistence: the Store interface, its SQLite and in-memory implementations, opening, loading and batching.
+export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { openStore, resetAddressBook, DATABASE_FILE, type OpenStoreOptions, type ResetReport } from './open-store.js';
+export { loadAddressBook } from './address-book-loader.js';
+export { BookPersister, DEFAULT_PERSIST_INTERVAL_MS, type BookPersisterOptions, type CommitInfo } from './book-persister.js';
+export { StoreError, RESET_FLAG, type StoreErrorReason } from './errors.js';
+export { SCHEMA_VERSION } from './schema.js';
+export {
+  DEFAULT_EVENT_CAP,
+  type Store,
+  type StoredBan,
+  type StoredPeer,
+  type StoredAnchor,
+  type StoredEvent,
+  type EventQuery,
+  type BanKind,
+} from './types.js';
