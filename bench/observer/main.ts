@@ -122,10 +122,6 @@ async function main(): Promise<void> {
             sink.line(l);
             tick();
           },
-          ignored: () => {
-            sink.ignored!();
-            tick();
-          },
         }),
       stop: () => inner.stop(),
     };

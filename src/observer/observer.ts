@@ -7,7 +7,7 @@ import type { Scheduler, Timer } from '../core/clock.js';
 import { systemScheduler } from '../platform/index.js';
 import { endpointText } from './endpoint-text.js';
 import { Forwarder, type ForwarderOptions, type ForwarderStats } from './forwarder.js';
-import { mayConcernPeers, parseLogLine } from './parse-line.js';
+import { parseLogLine } from './parse-line.js';
 import { DEFAULT_PROC_PATHS, readEstablishedSockets, type SocketPair } from './proc-net.js';
 import { reconcileSockets, type ReconcileOutcome } from './reconcile.js';
 import { FileSource } from './sources/file.js';
@@ -227,11 +227,6 @@ export class Observer {
     this.#state = 'starting';
     const sink: LineSink = {
       line: (text) => this.ingest(text),
-      prefilter: mayConcernPeers,
-      ignored: () => {
-        this.#counters.linesRead++;
-        this.#counters.linesIgnored++;
-      },
       dropped: (reason) => {
         this.#counters.linesRead++;
         this.#badLine(reason, '');
@@ -247,7 +242,9 @@ export class Observer {
     if (this.#state !== 'starting') return; // stopped during the backlog
     this.#state = 'running';
     if (this.#options.reconcile !== false) {
-      this.#reconciling = this.reconcileNow().finally(() => this.#scheduleReconcile());
+      this.#reconciling = this.reconcileNow()
+        .catch((err: Error) => this.#warn(`reconciliation failed: ${err.message}`))
+        .finally(() => this.#scheduleReconcile());
     }
   }
 

@@ -61,49 +61,6 @@ function worthParsing(line: string): boolean {
   return true;
 }
 
-const NS_KEY = Buffer.from('"ns":');
-
-/** True when bytes[i..i+4) are "Net.". */
-function netPrefixAt(buf: Buffer, i: number): boolean {
-  return buf[i] === 0x4e && buf[i + 1] === 0x65 && buf[i + 2] === 0x74 && buf[i + 3] === 0x2e;
-}
-
-/**
- * The same look at `ns` as parseLogLine's, on the raw bytes of a line, before it is even decoded:
- * false means parseLogLine would return 'ignored' for it (a well-formed line of a namespace we do
- * not read, or a blank line). Anything else — including malformed lines, which must be counted as
- * errors — is true. The line sources use it so that most lines are never turned into strings.
- */
-export function mayConcernPeers(bytes: Uint8Array, start: number, end: number): boolean {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let s = start;
-  let e = end;
-  while (s < e && buf[s]! <= SPACE) s++;
-  while (e > s && buf[e - 1]! <= SPACE) e--;
-  if (s === e) return false;
-  if (buf[s] !== OPEN_BRACE || buf[e - 1] !== CLOSE_BRACE) return true;
-  const at = buf.indexOf(NS_KEY, s);
-  if (at < 0 || at >= e) return true;
-  let i = at + NS_KEY.length;
-  while (i < e && buf[i]! <= SPACE) i++;
-  let table: ReadonlyMap<string, unknown>;
-  if (buf[i] === QUOTE) {
-    if (!netPrefixAt(buf, i + 1)) return false;
-    table = CURRENT_NAMESPACES;
-  } else if (buf[i] === OPEN_BRACKET) {
-    i++;
-    while (i < e && buf[i]! <= SPACE) i++;
-    if (buf[i] !== QUOTE) return true;
-    table = LEGACY_TRACERS;
-  } else {
-    return true;
-  }
-  const close = buf.indexOf(QUOTE, i + 1);
-  if (close < 0 || close >= e) return true;
-  const name = buf.toString('latin1', i + 1, close);
-  return name.includes('\\') || table.has(name);
-}
-
 /** Parses one line of a cardano-node JSON trace log (current or legacy format). */
 export function parseLogLine(line: string): ParseResult {
   // Trim without allocating: lines may carry \r from CRLF files or stray spaces.

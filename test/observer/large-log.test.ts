@@ -60,10 +60,6 @@ describe('a 1,000,000-line log', () => {
               sink.line(l);
               tick();
             },
-            ignored: () => {
-              sink.ignored!();
-              tick();
-            },
           }),
         stop: () => inner.stop(),
       };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mayConcernPeers, parseLogLine } from '../../src/observer/parse-line.js';
+import { parseLogLine } from '../../src/observer/parse-line.js';
 import type { LogEvent, ParseResult } from '../../src/observer/types.js';
 import { fixtureLines } from './fixtures.js';
 
@@ -223,27 +223,5 @@ describe('parseLogLine: what is ignored, what is an error', () => {
         expect(parseLogLine(hidden)).toEqual(parseLogLine(line));
       }
     }
-  });
-
-  it('the byte-level prefilter rejects only lines the parser ignores', () => {
-    const all = ['cardano-node-10.6-testnet.jsonl', 'openblockperf-mainnet-relay.jsonl', 'blockperf-legacy-8.1.jsonl', 'synthetic/current-lifecycle.jsonl', 'synthetic/legacy-peers.jsonl'].flatMap(fixtureLines);
-    const agree = (line: string) => {
-      const bytes = Buffer.from('xx' + line + '\nyy'); // the line sits inside a larger buffer, as in a read chunk
-      if (!mayConcernPeers(bytes, 2, bytes.length - 3)) expect(parseLogLine(line).status, line).toBe('ignored');
-    };
-    let rejected = 0;
-    for (const line of all) {
-      agree(line);
-      if (!mayConcernPeers(Buffer.from(line), 0, Buffer.byteLength(line))) rejected++;
-    }
-    expect(rejected).toBeGreaterThan(10); // it does reject the block-fetch, chain-db… lines
-    fc.assert(
-      fc.property(fc.constantFrom(...all), fc.nat(), fc.string(), (line, at, junk) => {
-        const cut = at % (line.length + 1);
-        agree(line.slice(0, cut) + junk + line.slice(cut));
-        agree(line.slice(0, cut));
-      }),
-      { numRuns: 1000 },
-    );
   });
 });

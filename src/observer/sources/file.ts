@@ -107,8 +107,14 @@ export class FileSource implements LineSource {
         }
       }
     }
+    if (!this.#running) return;
     await this.#openCurrent(backfill);
     if (this.#file) this.#file.position = await readRange(this.#file.handle, this.#file.position, this.#splitter, this.#buffer);
+    if (!this.#running) {
+      // stop() ran while the backlog was being read: it found no file to close yet.
+      await this.#closeFile();
+      return;
+    }
     if (this.#options.follow === false) {
       this.#splitter.end();
       await this.#closeFile();
