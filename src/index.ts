@@ -76,3 +76,24 @@ export {
   type DialPurpose,
 } from './core/governor/index.js';
 export { parseDuration, formatDuration, DurationParseError } from './core/duration.js';
+export {
+  Observer,
+  createObserver,
+  ObserverConfigError,
+  JournaldUnavailableError,
+  SocketTableError,
+  parseLogLine,
+  DEFAULT_NODE_PORT,
+  type ObserverOptions,
+  type ObserverCounters,
+  type PeerCounts,
+  type ReconcileConfig,
+  type ObservedPeer,
+  type ObservedPeerEvent,
+  type ObservedState,
+  type NodeStatus,
+  type TrackInfo,
+  type HistoryEntry,
+  type ForwardedPeerEvent,
+  type LineSource,
+} from './observer/index.js';
