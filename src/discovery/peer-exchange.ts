@@ -1,0 +1,325 @@
+// Peer exchange (GETADDR/ADDR) with Bitcoin Core's addr-relay rules: limits, rate limiting, the cache, relaying.
+
+import { formatEndpoint, isAcceptable, type Endpoint } from '../core/address/index.js';
+import type { Clock } from '../core/clock.js';
+import type { Random } from '../core/random.js';
+import type { Penalty } from '../core/reputation/index.js';
+import { createAddrRelayBucket, GETADDR_CREDIT, type TokenBucket } from '../core/ratelimit/index.js';
+import type { AddrEntry } from '../wire/control-codec.js';
+import { GetAddrCache, GETADDR_MAX_ADDRESSES, type CacheableBook } from './getaddr-cache.js';
+import { relayTargets } from './relay-targets.js';
+import type { AddressSink, LearnedAddress } from './types.js';
+
+/** An ADDR with more entries than this is misbehaviour (Core; also the wire limit). */
+export const MAX_ADDR_ENTRIES = 1000;
+/** Gossiped addresses are dated 2 h back (Core's penalty), so first-hand news outranks hearsay. */
+export const GOSSIP_PENALTY_MS = 2 * 60 * 60_000;
+/** Only ADDR messages this small are relayed: a self-announcement or a short relay, not a GETADDR answer. */
+export const RELAY_MAX_ENTRIES = 10;
+/** ...and only addresses heard of in the last 10 minutes: stale news is not spread. */
+export const RELAY_MAX_AGE_MS = 10 * 60_000;
+/** Times before this (Core: 100000000 s, 1973) or more than 10 min ahead are replaced by "5 days ago". */
+const MIN_SANE_TIME_MS = 100_000_000 * 1000;
+const FUTURE_SLACK_MS = 10 * 60_000;
+const STALE_AGE_MS = 5 * 24 * 60 * 60_000;
+/** Addresses remembered per peer as known to it (Core's m_addr_known), so we do not echo them back. */
+const KNOWN_PER_PEER = 5000;
+
+/** The connection as peer exchange sees it. */
+export interface ExchangePeer {
+  readonly id: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly remoteEndpoint: Endpoint;
+  /** Observed IP + HELLO port; undefined when the peer does not listen. */
+  readonly listenEndpoint: Endpoint | undefined;
+  sendAddr(entries: readonly AddrEntry[]): boolean;
+  sendGetAddr(): boolean;
+}
+
+export interface PeerExchangeOptions {
+  sink: AddressSink;
+  book: CacheableBook;
+  clock: Clock;
+  random: Random;
+  /** Ban-list lookup by IP (subnets included): banned addresses are never stored or gossiped. */
+  isBanned(ip: string): boolean;
+  isDiscouraged(ip: string): boolean;
+  /** Reports an offence to reputation. */
+  report(peerId: string, severity: Penalty, reason: string, detail: string): void;
+  allowPrivate?: boolean;
+  allowLoopback?: boolean;
+  /** Our listening endpoints worth announcing (specific, acceptable IPs); called at each connection. */
+  selfEndpoints(): Endpoint[];
+  /** Hub mode (DESIGN §10): answer GETADDR to everyone, uncached, up to 1000 addresses. */
+  hub?: boolean;
+  /** 32 secret bytes keying relay-target choice; drawn from `random` when omitted. */
+  relayKey?: Uint8Array;
+  cacheLifetimeMs?: number;
+  cacheJitterMs?: number;
+}
+
+/** Counters for stats and metrics. */
+export interface ExchangeCounters {
+  addrMessages: number;
+  addrReceived: number;
+  /** Entries beyond the peer's token bucket: dropped (Core's m_addr_rate_limited). */
+  addrRateLimited: number;
+  /** Entries refused: port 0, unroutable, banned or discouraged. */
+  addrRefused: number;
+  addrAdded: number;
+  addrRelayed: number;
+  /** ADDR messages over 1000 entries (misbehaviour). */
+  addrOversized: number;
+  getaddrReceived: number;
+  getaddrAnswered: number;
+  /** From outbound peers, or repeated on one connection: not answered. */
+  getaddrIgnored: number;
+  getaddrSent: number;
+  addressesSent: number;
+}
+
+interface PeerState {
+  peer: ExchangePeer;
+  bucket: TokenBucket;
+  /** We sent GETADDR and its answer has not come yet: addresses in it are not relayed. */
+  getAddrPending: boolean;
+  getAddrAnswered: boolean;
+  known: Set<string>;
+}
+
+export interface AddrOutcome {
+  received: number;
+  accepted: number;
+  added: number;
+  rateLimited: number;
+  refused: number;
+  relayed: number;
+}
+
+function remember(known: Set<string>, key: string): void {
+  if (known.has(key)) return;
+  known.add(key);
+  if (known.size > KNOWN_PER_PEER) known.delete(known.values().next().value as string);
+}
+
+/**
+ * The addr-relay rules of DESIGN §4, per connection:
+ * - ADDR over 1000 entries: a high offence, nothing taken from it;
+ * - a token bucket per peer (0.1/s, burst 1000, starting at 1 so a self-announcement passes,
+ *   +1000 when we send GETADDR): entries beyond it are dropped and counted;
+ * - entries with port 0, unroutable, banned or discouraged addresses are refused;
+ * - accepted entries go to the book dated 2 h back, with the peer's IP as source;
+ * - small fresh ADDRs (≤ 10 entries, heard of within 10 min, not a GETADDR answer) are relayed to
+ *   2 peers chosen per address for 24 h;
+ * - GETADDR is answered once per connection and only to inbound peers, from the 21–27 h cache
+ *   (a hub answers everyone, fresh, up to 1000).
+ *
+ * A peer's listening endpoint (its observed IP and HELLO port) goes into the book for outbound
+ * and inbound peers alike. Bitcoin Core learns an inbound peer's address only when the peer
+ * announces it; our HELLO carries the port, so the handshake is that announcement. The entry
+ * lands in the new table with the peer's own IP as source (one /16 reaches at most 64 buckets),
+ * and feelers test it before it can reach the tried table — so a peer behind NAT costs one new-table
+ * slot, and devnets and hubs discover each other from the handshake alone.
+ */
+export class PeerExchange {
+  readonly counters: ExchangeCounters = {
+    addrMessages: 0,
+    addrReceived: 0,
+    addrRateLimited: 0,
+    addrRefused: 0,
+    addrAdded: 0,
+    addrRelayed: 0,
+    addrOversized: 0,
+    getaddrReceived: 0,
+    getaddrAnswered: 0,
+    getaddrIgnored: 0,
+    getaddrSent: 0,
+    addressesSent: 0,
+  };
+  #o: PeerExchangeOptions;
+  #peers = new Map<string, PeerState>();
+  #cache: GetAddrCache;
+  #relayKey: Uint8Array;
+
+  constructor(options: PeerExchangeOptions) {
+    this.#o = options;
+    this.#relayKey = options.relayKey ?? options.random.bytes(32);
+    this.#cache = new GetAddrCache({
+      book: options.book,
+      random: options.random,
+      ...(options.cacheLifetimeMs !== undefined ? { lifetimeMs: options.cacheLifetimeMs } : {}),
+      ...(options.cacheJitterMs !== undefined ? { jitterMs: options.cacheJitterMs } : {}),
+    });
+  }
+
+  /** Whether an address may be stored or gossiped at all. */
+  isGossipable(ep: Endpoint): boolean {
+    if (ep.port === 0) return false;
+    const { allowPrivate, allowLoopback } = this.#o;
+    let ok: boolean;
+    try {
+      ok = isAcceptable(ep.ip, { allowPrivate: !!allowPrivate, allowLoopback: !!allowLoopback });
+    } catch {
+      return false;
+    }
+    return ok && !this.#o.isBanned(ep.ip) && !this.#o.isDiscouraged(ep.ip);
+  }
+
+  /** A connection passed its handshake: take note of where it listens, announce ourselves to outbound peers. */
+  peerConnected(peer: ExchangePeer): void {
+    const now = this.#o.clock.now();
+    const state: PeerState = { peer, bucket: createAddrRelayBucket(now), getAddrPending: false, getAddrAnswered: false, known: new Set() };
+    this.#peers.set(peer.id, state);
+    const listen = peer.listenEndpoint;
+    if (listen && this.isGossipable(listen)) {
+      remember(state.known, formatEndpoint(listen));
+      this.#o.sink.add([{ endpoint: listen, time: now }], {
+        origin: peer.direction === 'inbound' ? 'inbound' : 'exchange',
+        source: peer.remoteEndpoint.ip,
+        penaltyMs: 0,
+        from: `${peer.direction} peer ${peer.id.slice(0, 12)} (its own listening endpoint)`,
+        peerId: peer.id,
+      });
+    }
+    if (peer.direction === 'outbound') {
+      const own = this.#o.selfEndpoints().filter((e) => this.isGossipable(e));
+      if (own.length > 0) {
+        for (const e of own) remember(state.known, formatEndpoint(e));
+        if (peer.sendAddr(own.map((endpoint) => ({ endpoint, services: 0n, time: now })))) this.counters.addressesSent += own.length;
+      }
+    }
+  }
+
+  peerDisconnected(id: string): void {
+    this.#peers.delete(id);
+  }
+
+  /** The governor's `sendGetAddr`: ask an outbound peer for addresses and credit its bucket for the answer. */
+  sendGetAddr(id: string): boolean {
+    const st = this.#peers.get(id);
+    if (!st) return false;
+    if (!st.peer.sendGetAddr()) return false;
+    st.bucket.credit(this.#o.clock.now(), GETADDR_CREDIT);
+    st.getAddrPending = true;
+    this.counters.getaddrSent++;
+    return true;
+  }
+
+  /** An ADDR message arrived. */
+  onAddr(id: string, entries: readonly AddrEntry[]): AddrOutcome {
+    const out: AddrOutcome = { received: entries.length, accepted: 0, added: 0, rateLimited: 0, refused: 0, relayed: 0 };
+    const st = this.#peers.get(id);
+    if (!st) return out;
+    this.counters.addrMessages++;
+    this.counters.addrReceived += entries.length;
+    if (entries.length > MAX_ADDR_ENTRIES) {
+      this.counters.addrOversized++;
+      this.#o.report(id, 'high', 'addr-too-many', `an ADDR of ${entries.length} entries (at most ${MAX_ADDR_ENTRIES})`);
+      return out;
+    }
+    const { clock, random } = this.#o;
+    const now = clock.now();
+    // Shuffle first (Core): a peer cannot choose which of its entries survive the rate limit.
+    const order = entries.slice();
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = random.int(i + 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const mayRelay = entries.length <= RELAY_MAX_ENTRIES && !st.getAddrPending;
+    const accepted: LearnedAddress[] = [];
+    const relay: AddrEntry[] = [];
+    for (const e of order) {
+      if (!st.bucket.take(now, 1)) {
+        out.rateLimited++;
+        continue;
+      }
+      let time = e.time;
+      if (time <= MIN_SANE_TIME_MS || time > now + FUTURE_SLACK_MS) time = now - STALE_AGE_MS;
+      const key = formatEndpoint(e.endpoint);
+      remember(st.known, key);
+      if (!this.isGossipable(e.endpoint)) {
+        out.refused++;
+        continue;
+      }
+      accepted.push({ endpoint: e.endpoint, services: e.services, time });
+      if (mayRelay && time > now - RELAY_MAX_AGE_MS) relay.push({ endpoint: e.endpoint, services: e.services, time });
+    }
+    // A message shorter than the maximum ends the answer to our GETADDR (Core clears m_getaddr_sent).
+    if (entries.length < MAX_ADDR_ENTRIES) st.getAddrPending = false;
+    out.accepted = accepted.length;
+    if (accepted.length > 0) {
+      out.added = this.#o.sink.add(accepted, {
+        origin: 'exchange',
+        source: st.peer.remoteEndpoint.ip,
+        penaltyMs: GOSSIP_PENALTY_MS,
+        from: `peer ${id.slice(0, 12)}`,
+        peerId: id,
+      });
+    }
+    if (relay.length > 0) out.relayed = this.#relay(id, relay, now);
+    this.counters.addrRateLimited += out.rateLimited;
+    this.counters.addrRefused += out.refused;
+    this.counters.addrAdded += out.added;
+    this.counters.addrRelayed += out.relayed;
+    return out;
+  }
+
+  /** A GETADDR arrived: answer inbound peers once per connection (a hub answers everyone). */
+  onGetAddr(id: string): number | undefined {
+    const st = this.#peers.get(id);
+    if (!st) return undefined;
+    this.counters.getaddrReceived++;
+    const hub = !!this.#o.hub;
+    if (st.getAddrAnswered) {
+      this.counters.getaddrIgnored++;
+      // Asking again on one connection is how scrapers work (a low offence; hubs tolerate it).
+      if (!hub && st.peer.direction === 'inbound') this.#o.report(id, 'low', 'repeated-getaddr', 'a second GETADDR on one connection');
+      return undefined;
+    }
+    if (!hub && st.peer.direction !== 'inbound') {
+      // Core ignores GETADDR from outbound peers: answering would let a node we chose fingerprint us.
+      this.counters.getaddrIgnored++;
+      return undefined;
+    }
+    st.getAddrAnswered = true;
+    const now = this.#o.clock.now();
+    const keep = (ep: Endpoint) => this.isGossipable(ep);
+    const list = hub
+      ? this.#o.book.getAddresses({ max: GETADDR_MAX_ADDRESSES }).filter((e) => keep(e.endpoint))
+      : this.#cache.get(now, keep);
+    const entries: AddrEntry[] = list.slice(0, MAX_ADDR_ENTRIES).map((e) => ({ endpoint: e.endpoint, services: e.services, time: e.time }));
+    for (const e of entries) remember(st.known, formatEndpoint(e.endpoint));
+    // Always answer, even with nothing: a hub visitor waits for this message and can leave at once.
+    st.peer.sendAddr(entries);
+    this.counters.getaddrAnswered++;
+    this.counters.addressesSent += entries.length;
+    return entries.length;
+  }
+
+  /** Relays fresh addresses to 2 peers each (never back to the source, never to a peer that knows them). */
+  #relay(sourceId: string, entries: readonly AddrEntry[], now: number): number {
+    const candidates = [...this.#peers.keys()].filter((p) => p !== sourceId).sort();
+    if (candidates.length === 0) return 0;
+    const batches = new Map<string, AddrEntry[]>();
+    for (const e of entries) {
+      const key = formatEndpoint(e.endpoint);
+      for (const target of relayTargets(this.#relayKey, key, now, candidates)) {
+        const st = this.#peers.get(target)!;
+        if (st.known.has(key)) continue;
+        // Never tell a node about itself.
+        const listen = st.peer.listenEndpoint;
+        if (listen && formatEndpoint(listen) === key) continue;
+        remember(st.known, key);
+        let batch = batches.get(target);
+        if (!batch) batches.set(target, (batch = []));
+        batch.push(e);
+      }
+    }
+    let sent = 0;
+    for (const [target, batch] of batches) {
+      if (this.#peers.get(target)!.peer.sendAddr(batch)) sent += batch.length;
+    }
+    this.counters.addressesSent += sent;
+    return sent;
+  }
+}

@@ -1,0 +1,53 @@
+// Inbound admission: the connection manager's hooks (bans, trusted IPs, discouragement) and eviction decided by the governor.
+
+import { formatEndpoint, type Endpoint } from '../core/address/index.js';
+import type { GovernorEffect } from '../core/governor/index.js';
+import type { Connection, ConnectionManagerOptions } from '../net/index.js';
+import type { NodeSession } from './session.js';
+
+/**
+ * The ConnectionManager's admission options. It refuses banned IPs and ids, applies the per-IP
+ * and slot limits before any handshake work, and — when inbound is full — asks for a victim: the
+ * governor then runs Bitcoin Core's eviction (inboundRequested) and names one, or none.
+ */
+export function admissionOptions(s: NodeSession): Pick<ConnectionManagerOptions, 'isBanned' | 'isExempt' | 'isDiscouraged' | 'selectEviction' | 'limits'> {
+  const t = s.config.targets;
+  return {
+    limits: { maxInbound: t.maxInbound, maxTotal: t.maxTotal, maxPerIpInbound: t.maxInboundPerIp },
+    isBanned: { ip: (ip) => s.reputation.isBanned({ ip }), id: (id) => s.reputation.isBanned({ id }) },
+    isExempt: (ip) => s.governor.trustedIps.has(ip) || s.governor.statics.some((st) => st.endpoint?.ip === ip),
+    isDiscouraged: (ip) => s.reputation.isDiscouraged(ip),
+    selectEviction: (remote) => selectEviction(s, remote),
+  };
+}
+
+function selectEviction(s: NodeSession, remote: Endpoint): Connection | undefined {
+  // Eviction protects the lowest pings: bring the governor's round-trip times up to date first.
+  for (const rec of s.table.records()) {
+    const rtt = rec.connection.minRttMs;
+    if (rtt !== undefined) s.driver.stepNow({ type: 'rttMeasured', id: rec.id, rttMs: rtt });
+  }
+  const effects = s.driver.stepNow({ type: 'inboundRequested', endpoint: remote });
+  if (!effects) return undefined;
+  let victim: Connection | undefined;
+  const rest: GovernorEffect[] = [];
+  for (const e of effects) {
+    if (e.type === 'disconnect' && e.id !== undefined && victim === undefined) {
+      const rec = s.table.get(e.id);
+      if (rec && rec.connection.direction === 'inbound') {
+        // The connection manager closes it (reason 'evicted'); its close reaches the governor as usual.
+        victim = rec.connection;
+        continue;
+      }
+    }
+    rest.push(e);
+  }
+  const accepted = effects.some((e) => e.type === 'acceptInbound');
+  if (accepted && !victim) {
+    // The governor saw room the connection manager does not (it counts handshakes differently):
+    // the manager refuses, so the governor must forget the admission it just made.
+    rest.push({ type: 'disconnect', endpoint: remote, reason: `inbound refused by the connection manager: no slot for ${formatEndpoint(remote)}` });
+  }
+  s.driver.executeNow(rest);
+  return victim;
+}

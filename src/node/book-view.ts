@@ -1,0 +1,27 @@
+// A read-only view of the address book for applications and the operator layer (empty while the node is stopped).
+
+import type { AddressBook, AddressBookStats, TableOccupancy } from '../core/addrbook/index.js';
+import type { AddressBookView } from './types.js';
+
+const EMPTY_STATS: AddressBookStats = {
+  new: 0,
+  tried: 0,
+  total: 0,
+  collisions: 0,
+  byNetwork: { ipv4: { new: 0, tried: 0 }, ipv6: { new: 0, tried: 0 } },
+  byGroup: [],
+  byOrigin: { seed: 0, dns: 0, exchange: 0, hub: 0, probe: 0, manual: 0, inbound: 0 },
+};
+
+/** Only the reading methods, bound to whichever book the running session holds. */
+export function bookView(book: () => AddressBook | undefined): AddressBookView {
+  return {
+    size: (options) => book()?.size(options) ?? 0,
+    get: (endpoint) => book()?.get(endpoint),
+    entries: () => book()?.entries() ?? [],
+    stats: () => book()?.stats() ?? structuredClone(EMPTY_STATS),
+    occupancy: (table): TableOccupancy =>
+      book()?.occupancy(table) ?? { buckets: 0, slotsPerBucket: 64, groups: [], cells: new Int32Array(0) },
+    isTerrible: (endpoint) => book()?.isTerrible(endpoint) ?? false,
+  };
+}

@@ -1,0 +1,158 @@
+// The node's public data types: PeerInfo, peer events, the event map, and the read-only views it hands out.
+
+import type { Endpoint, EndpointLike } from '../core/address/index.js';
+import type { AddressBookEntry, AddressBookStats, SizeOptions, TableOccupancy } from '../core/addrbook/index.js';
+import type { DialPurpose, GovernorEventType } from '../core/governor/index.js';
+import type { DiscoveryEvent } from '../discovery/index.js';
+
+export type Direction = 'inbound' | 'outbound';
+export type Temperature = 'warm' | 'hot';
+
+/** A connected peer (DESIGN §11). Cold peers are not connected: they live in the address book. */
+export interface PeerInfo {
+  /** Node id: 64 lowercase hex characters, proven in the handshake. */
+  id: string;
+  /** The remote endpoint of the connection ("1.2.3.4:7000"). */
+  endpoint: string;
+  direction: Direction;
+  temperature: Temperature;
+  /** Reputation score now (-100…100, decaying toward 0). */
+  score: number;
+  /** Last ping round trip in ms (undefined until the first pong). */
+  rttMs: number | undefined;
+  /** When the handshake completed (ms since the epoch). */
+  connectedAt: number;
+  bytesIn: number;
+  bytesOut: number;
+  messagesIn: number;
+  messagesOut: number;
+  /** Never demoted, churned or evicted while true (node.setBusy). */
+  busy: boolean;
+  static: boolean;
+  trusted: boolean;
+  /** Service flags from the peer's HELLO (u64). */
+  services: bigint;
+  userAgent: string;
+  // ---- beyond DESIGN §11 ----
+  /** Where the peer accepts connections (observed IP + HELLO port), if it listens. */
+  listenEndpoint: string | undefined;
+  /** Why the connection exists: outbound, anchor, feeler, static, manual, or inbound. */
+  purpose: DialPurpose | 'inbound';
+  /** Net group of the peer's IP ("10.3.0.0/16"). */
+  netGroup: string;
+  /** Smallest ping round trip seen, ms. */
+  minRttMs: number | undefined;
+}
+
+/** Every kind of peer event. The governor's kinds, plus those of discovery and reputation. */
+export type PeerEventType = GovernorEventType | 'peer:discovered' | 'peer:banned' | 'peer:unbanned' | 'peer:penalized';
+
+export const PEER_EVENT_TYPES: readonly PeerEventType[] = [
+  'peer:discovered',
+  'peer:dialing',
+  'peer:dial-failed',
+  'peer:connected',
+  'peer:promoted',
+  'peer:demoted',
+  'peer:disconnected',
+  'peer:refused',
+  'peer:busy',
+  'peer:feeler',
+  'peer:penalized',
+  'peer:banned',
+  'peer:unbanned',
+];
+
+/**
+ * One change of a peer, with its reason: what `node.on('peer:…')` listeners receive, what the
+ * store keeps as the peer's history, and what `peerwarden explain` prints.
+ */
+export interface PeerEvent {
+  type: PeerEventType;
+  /** When (ms since the epoch, from the node's clock). */
+  at: number;
+  /** The node id, once known. */
+  id?: string;
+  /** The endpoint concerned, as text; a ban's target for IP and subnet bans. */
+  endpoint?: string;
+  direction?: Direction;
+  reason: string;
+  data?: Record<string, string | number | boolean>;
+}
+
+export interface MessageEvent {
+  topic: string;
+  payload: Uint8Array;
+  peer: PeerInfo;
+}
+
+/** One finished request, either way: for request-latency metrics. */
+export interface RequestCompletedEvent {
+  direction: 'outbound' | 'inbound';
+  peer: string;
+  topic: string;
+  durationMs: number;
+  outcome: 'ok' | 'error' | 'unknown-topic' | 'timeout' | 'gone' | 'refused';
+}
+
+export interface NodeStartedEvent {
+  at: number;
+  id: string;
+  listenAddresses: string[];
+}
+
+/** The typed events of a Node. Each `peer:*` event also goes to the catch-all 'peer:event'. */
+export interface NodeEvents {
+  'peer:discovered': PeerEvent;
+  'peer:dialing': PeerEvent;
+  'peer:dial-failed': PeerEvent;
+  'peer:connected': PeerEvent;
+  'peer:promoted': PeerEvent;
+  'peer:demoted': PeerEvent;
+  'peer:disconnected': PeerEvent;
+  'peer:refused': PeerEvent;
+  'peer:busy': PeerEvent;
+  'peer:feeler': PeerEvent;
+  'peer:penalized': PeerEvent;
+  'peer:banned': PeerEvent;
+  'peer:unbanned': PeerEvent;
+  /** Every peer event above, in order: one subscription for server-sent events and logs. */
+  'peer:event': PeerEvent;
+  /** An application MESSAGE from a connected peer. */
+  message: MessageEvent;
+  'request:completed': RequestCompletedEvent;
+  /** A discovery source finished a round (seeds resolved, hubs visited, ports probed). */
+  discovery: DiscoveryEvent;
+  'node:started': NodeStartedEvent;
+  'node:stopped': { at: number };
+  /** Something failed in the background (e.g. a store write); the node keeps running. */
+  'node:error': { at: number; context: string; error: Error };
+}
+
+/** The address book, read only. */
+export interface AddressBookView {
+  size(options?: SizeOptions): number;
+  get(endpoint: EndpointLike): AddressBookEntry | undefined;
+  entries(): AddressBookEntry[];
+  stats(): AddressBookStats;
+  occupancy(table: 'new' | 'tried'): TableOccupancy;
+  isTerrible(endpoint: EndpointLike): boolean;
+}
+
+export type HealthStatus = 'healthy' | 'degraded' | 'isolated';
+
+export interface NodeHealth {
+  status: HealthStatus;
+  /** Why, in one sentence. */
+  reason: string;
+  peers: number;
+  outbound: number;
+  hotOutbound: number;
+  inbound: number;
+  /** Distinct net groups among outbound peers. */
+  outboundGroups: number;
+  targets: { hot: number; outbound: number };
+  knownAddresses: number;
+}
+
+export type { Endpoint };
