@@ -31,6 +31,94 @@ export const BOOK_META = {
   lastGood: 'addrbook.last_good',
 } as const;
 
+/** The columns of a row, in the order rowValues() and rowFromValues() use. */
+export const ROW_COLUMNS = [
+  'endpoint',
+  'services',
+  'time',
+  'source',
+  'origin',
+  'last_try',
+  'last_success',
+  'last_count_attempt',
+  'attempts',
+  'tried',
+  'first_slot',
+  'slots',
+] as const;
+
+function firstSlot(slots: number[]): number {
+  let min = slots[0] ?? 0;
+  for (const s of slots) if (s < min) min = s;
+  return min;
+}
+
+/** A row's values in ROW_COLUMNS order (positional binding is faster than named). */
+export function rowValues(e: SnapshotEntry): [string, string, number, string, string, number, number, number, number, number, number, string] {
+  return [e.endpoint, e.services, e.time, e.source, e.origin, e.lastTry, e.lastSuccess, e.lastCountAttempt, e.attempts, e.tried ? 1 : 0, firstSlot(e.slots), e.slots.join(',')];
+}
+
+/** A row from values in ROW_COLUMNS order. */
+export function rowFromValues(v: unknown[]): AddressRow {
+  return {
+    endpoint: v[0] as string,
+    services: v[1] as string,
+    time: v[2] as number,
+    source: v[3] as string,
+    origin: v[4] as string,
+    last_try: v[5] as number,
+    last_success: v[6] as number,
+    last_count_attempt: v[7] as number,
+    attempts: v[8] as number,
+    tried: v[9] as number,
+    first_slot: v[10] as number,
+    slots: v[11] as string,
+  };
+}
+
+/** Reads a row given as values in ROW_COLUMNS order (the fast path of loading). */
+export function entryOfValues(v: unknown[], file: string): SnapshotEntry {
+  const [endpoint, services, time, source, origin, lastTry, lastSuccess, lastCountAttempt, attempts, tried, , slots] = v;
+  if (
+    typeof endpoint !== 'string' ||
+    typeof services !== 'string' ||
+    typeof source !== 'string' ||
+    typeof origin !== 'string' ||
+    !isNumber(time) ||
+    !isNumber(lastTry) ||
+    !isNumber(lastSuccess) ||
+    !isNumber(lastCountAttempt) ||
+    !isNumber(attempts) ||
+    (tried !== 0 && tried !== 1) ||
+    typeof slots !== 'string'
+  ) {
+    return entryOfRow(rowFromValues(v), file); // names the bad field
+  }
+  const parsed = slots.split(',').map(Number);
+  if (parsed.length > 8 || parsed.some((n) => !Number.isInteger(n) || n < 0)) return entryOfRow(rowFromValues(v), file);
+  return {
+    endpoint,
+    services,
+    time,
+    source,
+    origin: origin as AddressOrigin,
+    lastTry,
+    lastSuccess,
+    lastCountAttempt,
+    attempts,
+    tried: tried === 1,
+    slots: parsed,
+  };
+}
+
+/** Entries in the book's canonical order: tried ones by slot, then new ones by first slot. */
+export function sortCanonically(entries: SnapshotEntry[]): SnapshotEntry[] {
+  const keys = new Float64Array(entries.length);
+  for (let i = 0; i < entries.length; i++) keys[i] = (entries[i]!.tried ? 0 : 1e9) + firstSlot(entries[i]!.slots);
+  const order = Array.from({ length: entries.length }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]!);
+  return order.map((i) => entries[i]!);
+}
+
 export function rowOf(e: SnapshotEntry): AddressRow {
   return {
     endpoint: e.endpoint,
@@ -43,7 +131,7 @@ export function rowOf(e: SnapshotEntry): AddressRow {
     last_count_attempt: e.lastCountAttempt,
     attempts: e.attempts,
     tried: e.tried ? 1 : 0,
-    first_slot: Math.min(...e.slots),
+    first_slot: firstSlot(e.slots),
     slots: e.slots.join(','),
   };
 }

@@ -5,7 +5,7 @@
 
 import type { AddressBook, AddressBookSnapshot } from '../core/addrbook/index.js';
 import { SCHEMA_VERSION } from './schema.js';
-import { bookMeta, changesToWrite, entryOfRow, rowOf, snapshotOf, type AddressRow } from './address-rows.js';
+import { bookMeta, changesToWrite, entryOfRow, rowOf, snapshotOf, sortCanonically, type AddressRow } from './address-rows.js';
 import { DEFAULT_EVENT_CAP, DEFAULT_EVENT_LIMIT, type EventQuery, type Store, type StoredAnchor, type StoredBan, type StoredEvent, type StoredPeer } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -37,8 +37,8 @@ export class MemoryStore implements Store {
   loadAddressBook(): AddressBookSnapshot | undefined {
     const meta = (k: string) => this.getMeta(k);
     if (meta('addrbook.key') === undefined) return undefined;
-    const rows = [...this.#addresses.values()].sort((a, b) => b.tried - a.tried || a.first_slot - b.first_slot);
-    return snapshotOf(meta, rows.map((r) => entryOfRow(r, this.location)), [...this.#collisions], this.location);
+    const entries = sortCanonically([...this.#addresses.values()].map((r) => entryOfRow(r, this.location)));
+    return snapshotOf(meta, entries, [...this.#collisions], this.location);
   }
 
   saveAddressBook(book: AddressBook): void {

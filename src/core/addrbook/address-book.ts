@@ -46,8 +46,11 @@ import type {
   TableOccupancy,
 } from './types.js';
 
-/** Source groups whose 64 new buckets are remembered; beyond this the cache starts over. */
-const SOURCE_CACHE_LIMIT = 4096;
+/**
+ * Source groups whose 64 new buckets are remembered (256 KB); beyond this the cache starts over.
+ * A node has a few hundred peers at most, and each sends many addresses: those repeat.
+ */
+const SOURCE_CACHE_LIMIT = 1024;
 
 function bucketCount(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -71,8 +74,12 @@ export class AddressBook {
   /** Scratch for parsed endpoints (reused: the book parses every address it hears of). */
   readonly #q: EndpointBytes = { ip: new Uint8Array(16), port: 0 };
   readonly #source = new Uint8Array(16);
-  /** Per source group: the new bucket of each of its 64 bucket choices (the second half of the new-bucket hash). */
-  readonly #sourceBuckets = new Map<number | string, Int32Array>();
+  /**
+   * Per source group, the new bucket of each of its 64 bucket choices (the second half of the
+   * new-bucket hash): a row of 64 in #sourceBucketRows, found through this map.
+   */
+  readonly #sourceBuckets = new Map<number | string, number>();
+  readonly #sourceBucketRows = new Int32Array(SOURCE_CACHE_LIMIT * 64).fill(-1);
   /** lastGood and collisions as of the last takeChanges() (see hasChanges). */
   #takenSignature = '';
 
@@ -136,12 +143,16 @@ export class AddressBook {
     readSourceIp(source, this.#source);
     const sourceGroup = s.groupOf(this.#source);
     const cacheKey = groupKey(sourceGroup);
-    let buckets = this.#sourceBuckets.get(cacheKey);
-    if (!buckets) {
-      if (this.#sourceBuckets.size >= SOURCE_CACHE_LIMIT) this.#sourceBuckets.clear();
-      buckets = new Int32Array(64).fill(-1);
-      this.#sourceBuckets.set(cacheKey, buckets);
+    let row = this.#sourceBuckets.get(cacheKey);
+    if (row === undefined) {
+      if (this.#sourceBuckets.size >= SOURCE_CACHE_LIMIT) {
+        this.#sourceBuckets.clear();
+        this.#sourceBucketRows.fill(-1);
+      }
+      row = this.#sourceBuckets.size;
+      this.#sourceBuckets.set(cacheKey, row);
     }
+    const buckets = this.#sourceBucketRows.subarray(row * 64, row * 64 + 64);
     const penalty = Number.isFinite(penaltyMs) ? penaltyMs : 0;
     const now = s.now();
     let added = false;

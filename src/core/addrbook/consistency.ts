@@ -25,29 +25,32 @@ export function checkConsistency(s: BookState): number {
   let fresh = 0;
   let newIpv4 = 0;
   let triedIpv4 = 0;
-  const refsLeft = new Map<number, number>();
-  const triedLeft = new Set<number>();
-  const groupCounts = new Map<number, number>();
-  const q = new Uint8Array(16);
+  // Per entry id: references not yet seen in a new slot, and whether a tried slot is still expected.
+  const refsLeft = new Int32Array(e.highWater);
+  const triedLeft = new Uint8Array(e.highWater);
+  let refsLeftTotal = 0;
+  let triedLeftTotal = 0;
+  const groupCounts = new Int32Array(s.groups.idBound);
   for (let id = 0; id < e.highWater; id++) {
     if (!e.isAlive(id)) continue;
-    groupCounts.set(e.group[id]!, (groupCounts.get(e.group[id]!) ?? 0) + 1);
+    groupCounts[e.group[id]!]!++;
     const refs = e.refCount[id]!;
     if (s.isTried(id)) {
       if (!e.lastSuccess[id]) return -1;
       if (refs !== 0) return -2;
       tried++;
       if (s.isIpv4(id)) triedIpv4++;
-      triedLeft.add(id);
+      triedLeft[id] = 1;
+      triedLeftTotal++;
     } else {
       if (refs < 0 || refs > NEW_BUCKETS_PER_ADDRESS) return -3;
       if (refs === 0) return -4;
       fresh++;
       if (s.isIpv4(id)) newIpv4++;
-      refsLeft.set(id, refs);
+      refsLeft[id] = refs;
+      refsLeftTotal += refs;
     }
-    q.set(e.ip.subarray(id * 16, id * 16 + 16));
-    if (e.find(q, 0, e.port[id]!) !== id) return -5;
+    if (e.find(e.ip, id * 16, e.port[id]!) !== id) return -5;
     const pos = e.randomPos[id]!;
     if (pos < 0 || pos >= s.orderLength || s.order[pos] !== id) return -14;
     if (e.lastTry[id]! < 0) return -6;
@@ -60,30 +63,30 @@ export function checkConsistency(s: BookState): number {
   for (let slot = 0; slot < triedSlots.length; slot++) {
     const id = triedSlots[slot]!;
     if (id === -1) continue;
-    if (!triedLeft.has(id)) return -11;
+    if (id < 0 || id >= e.highWater || !triedLeft[id]) return -11;
     const bucket = (slot / BUCKET_SIZE) | 0;
     const expected = s.triedSlotOf(id);
     if (((expected / BUCKET_SIZE) | 0) !== bucket) return -17;
     if (expected !== slot) return -18;
     if (e.slot[id] !== slot) return -30;
-    triedLeft.delete(id);
+    triedLeft[id] = 0;
+    triedLeftTotal--;
   }
 
   const newSlots = s.newTable.slots;
   for (let slot = 0; slot < newSlots.length; slot++) {
     const id = newSlots[slot]!;
     if (id === -1) continue;
-    const left = refsLeft.get(id);
-    if (left === undefined) return -12;
+    if (id < 0 || id >= e.highWater || refsLeft[id]! <= 0) return -12;
     const bucket = (slot / BUCKET_SIZE) | 0;
     if (bucket * BUCKET_SIZE + s.positionIn(id, true, bucket) !== slot) return -19;
     if (e.slot[id] !== slot && !(e.extraSlots.get(id) ?? []).includes(slot)) return -30;
-    if (left === 1) refsLeft.delete(id);
-    else refsLeft.set(id, left - 1);
+    refsLeft[id]!--;
+    refsLeftTotal--;
   }
 
-  if (triedLeft.size > 0) return -13;
-  if (refsLeft.size > 0) return -15;
+  if (triedLeftTotal > 0) return -13;
+  if (refsLeftTotal > 0) return -15;
   if (s.key.every((b) => b === 0)) return -16;
   if (s.newIpv4 > s.nNew || s.triedIpv4 > s.nTried) return -20;
   if (newIpv4 !== s.newIpv4 || triedIpv4 !== s.triedIpv4) return -21;
@@ -100,6 +103,6 @@ export function checkConsistency(s: BookState): number {
   if (e.indexedCount() !== e.live || e.live !== s.orderLength) return -32;
   if (s.collisions.size > TRIED_COLLISION_LIMIT) return -33;
   for (const id of s.collisions) if (!e.isAlive(id)) return -33;
-  for (let g = 0; g < s.groups.idBound; g++) if (s.groups.refs(g) !== (groupCounts.get(g) ?? 0)) return -34;
+  for (let g = 0; g < s.groups.idBound; g++) if (s.groups.refs(g) !== groupCounts[g]) return -34;
   return 0;
 }

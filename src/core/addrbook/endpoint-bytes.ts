@@ -61,18 +61,39 @@ function readPort(s: string, from: number): number {
   return v <= 65535 ? v : -1;
 }
 
+/** Reads "a.b.c.d:port" in one pass; false (with `into` partly written) for anything else. */
+function readIpv4Endpoint(s: string, into: EndpointBytes): boolean {
+  const n = s.length;
+  let i = 0;
+  for (let part = 0; part < 4; part++) {
+    const start = i;
+    let v = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+      i++;
+    }
+    const digits = i - start;
+    if (digits < 1 || digits > 3 || v > 255 || (digits > 1 && s.charCodeAt(start) === 48)) return false;
+    into.ip[12 + part] = v;
+    if (part < 3) {
+      if (i >= n || s.charCodeAt(i) !== 46 /* . */) return false;
+      i++;
+    }
+  }
+  if (i >= n || s.charCodeAt(i) !== 58 /* : */) return false;
+  const port = readPort(s, i + 1);
+  if (port < 0) return false;
+  setMappedPrefix(into.ip);
+  into.port = port;
+  return true;
+}
+
 /** Reads an endpoint into `into`; throws AddressParseError for bad input, as parseEndpoint does. */
 export function readEndpoint(input: EndpointLike, into: EndpointBytes): void {
   if (typeof input === 'string') {
-    const colon = input.lastIndexOf(':');
-    if (colon > 0 && input.indexOf(':') === colon && input.charCodeAt(0) !== 91 /* [ */) {
-      const port = readPort(input, colon + 1);
-      if (port >= 0 && readIpv4(input, colon, into.ip)) {
-        setMappedPrefix(into.ip);
-        into.port = port;
-        return;
-      }
-    }
+    if (readIpv4Endpoint(input, into)) return;
   } else if (input !== null && typeof input === 'object' && typeof input.ip === 'string') {
     const { ip, port } = input;
     if (Number.isInteger(port) && port >= 0 && port <= 65535 && ip.indexOf(':') < 0 && readIpv4(ip, ip.length, into.ip)) {

@@ -77,6 +77,19 @@ export class EntryStore {
     return i >= 0 && i < this.#highWater && (this.flags[i]! & FLAG_ALIVE) !== 0;
   }
 
+  /** Makes room for `n` more rows at once (restoring a snapshot), instead of growing step by step. */
+  reserve(n: number): void {
+    const needed = this.#live + n;
+    if (needed > this.capacity) {
+      let size = this.capacity;
+      while (size < needed) size *= 2;
+      this.#grow(size);
+    }
+    let tableSize = this.#table.length;
+    while (2 * needed > tableSize) tableSize *= 2;
+    if (tableSize !== this.#table.length) this.#rehash(tableSize);
+  }
+
   /** Takes a free row, cleared, marked alive. The caller fills it and then calls index(). */
   alloc(): number {
     let i = this.#free.pop();
@@ -112,8 +125,7 @@ export class EntryStore {
     this.#live--;
   }
 
-  #grow(): void {
-    const size = this.capacity * 2;
+  #grow(size = this.capacity * 2): void {
     this.ip = grown(this.ip, size * 16);
     this.source = grown(this.source, size * 16);
     this.port = grown(this.port, size);

@@ -29,11 +29,13 @@ export function snapshotEntry(s: BookState, id: number): SnapshotEntry {
   const slots: number[] = [];
   if (e.slot[id]! >= 0) slots.push(e.slot[id]!);
   const extra = e.extraSlots.get(id);
-  if (extra) slots.push(...extra);
-  slots.sort((a, b) => a - b);
+  if (extra) {
+    slots.push(...extra);
+    slots.sort((a, b) => a - b);
+  }
   return {
     endpoint: s.endpointText(id),
-    services: s.servicesOf(id).toString(),
+    services: e.servicesHi[id] === 0 ? String(e.servicesLo[id]) : s.servicesOf(id).toString(),
     time: e.time[id]!,
     source: s.sourceText(id),
     origin: s.originOf(id),
@@ -148,43 +150,48 @@ export function restoreInto(s: BookState, snap: AddressBookSnapshot): void {
   const ip = new Uint8Array(16);
   const source = new Uint8Array(16);
   const q = { ip, port: 0 };
-  const newSlotCount = s.newTable.slots.length;
-  const triedSlotCount = s.triedTable.slots.length;
+  e.reserve(snap.entries.length);
   snap.entries.forEach((x: SnapshotEntry, i: number) => {
-    const where = `entry ${i} (${typeof x?.endpoint === 'string' ? x.endpoint : 'no endpoint'})`;
+    // Built only when something is wrong: most books have tens of thousands of entries.
+    const where = () => `entry ${i} (${typeof x?.endpoint === 'string' ? x.endpoint : 'no endpoint'})`;
     try {
       readEndpoint(x.endpoint, q);
       readSourceIp(x.source, source);
     } catch (err) {
-      fail(`${where}: ${(err as Error).message}`);
+      fail(`${where()}: ${(err as Error).message}`);
     }
-    if (!s.acceptable(ip)) {
-      fail(`${where}: the address is not accepted with allowPrivate=${s.allowPrivate}, allowLoopback=${s.allowLoopback}`);
+    const group = s.admit(ip);
+    if (group === undefined) {
+      fail(`${where()}: the address is not accepted with allowPrivate=${s.allowPrivate}, allowLoopback=${s.allowLoopback}`);
     }
-    if (e.find(ip, 0, q.port) >= 0) fail(`${where}: the address appears twice`);
-    if (typeof x.services !== 'string' || !/^[0-9]{1,20}$/.test(x.services) || BigInt(x.services) > MAX_U64) {
-      fail(`${where}: services must be a decimal u64`);
-    }
-    for (const f of ['time', 'lastTry', 'lastSuccess', 'lastCountAttempt'] as const) {
-      if (!finiteAtLeastZero(x[f])) fail(`${where}: ${f} must be a number >= 0`);
-    }
-    if (!Number.isInteger(x.attempts) || x.attempts < 0 || x.attempts > 0x7fffffff) fail(`${where}: attempts must be an integer >= 0`);
+    if (e.find(ip, 0, q.port) >= 0) fail(`${where()}: the address appears twice`);
+    if (typeof x.services !== 'string' || !/^[0-9]{1,20}$/.test(x.services)) fail(`${where()}: services must be a decimal u64`);
+    const services = BigInt(x.services);
+    if (services > MAX_U64) fail(`${where()}: services must be a decimal u64`);
+    if (!finiteAtLeastZero(x.time)) fail(`${where()}: time must be a number >= 0`);
+    if (!finiteAtLeastZero(x.lastTry)) fail(`${where()}: lastTry must be a number >= 0`);
+    if (!finiteAtLeastZero(x.lastSuccess)) fail(`${where()}: lastSuccess must be a number >= 0`);
+    if (!finiteAtLeastZero(x.lastCountAttempt)) fail(`${where()}: lastCountAttempt must be a number >= 0`);
+    if (!Number.isInteger(x.attempts) || x.attempts < 0 || x.attempts > 0x7fffffff) fail(`${where()}: attempts must be an integer >= 0`);
     const origin = ORIGIN_CODE[x.origin];
-    if (origin === undefined) fail(`${where}: origin must be one of ${ADDRESS_ORIGINS.join(', ')}`);
-    if (typeof x.tried !== 'boolean' || !Array.isArray(x.slots)) fail(`${where}: tried and slots are missing`);
-    const limit = x.tried ? triedSlotCount : newSlotCount;
-    if (x.slots.some((slot) => !Number.isInteger(slot) || slot < 0 || slot >= limit)) fail(`${where}: a slot is out of range`);
-    if (x.tried ? x.slots.length !== 1 : x.slots.length < 1 || x.slots.length > NEW_BUCKETS_PER_ADDRESS) {
-      fail(`${where}: ${x.tried ? 'a tried entry has exactly one slot' : 'a new entry has 1 to 8 slots'}`);
-    }
+    if (origin === undefined) fail(`${where()}: origin must be one of ${ADDRESS_ORIGINS.join(', ')}`);
+    if (typeof x.tried !== 'boolean' || !Array.isArray(x.slots)) fail(`${where()}: tried and slots are missing`);
+    const slots = x.slots;
     const table = x.tried ? s.triedTable : s.newTable;
-    for (const slot of x.slots) {
-      if (table.slots[slot] !== -1) fail(`${where}: ${x.tried ? 'tried' : 'new'} slot ${slot} (bucket ${Math.floor(slot / BUCKET_SIZE)}) is claimed twice`);
+    const limit = table.slots.length;
+    if (x.tried ? slots.length !== 1 : slots.length < 1 || slots.length > NEW_BUCKETS_PER_ADDRESS) {
+      fail(`${where()}: ${x.tried ? 'a tried entry has exactly one slot' : 'a new entry has 1 to 8 slots'}`);
+    }
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[k]!;
+      if (!Number.isInteger(slot) || slot < 0 || slot >= limit) fail(`${where()}: a slot is out of range`);
+      if (table.slots[slot] !== -1) fail(`${where()}: ${x.tried ? 'tried' : 'new'} slot ${slot} (bucket ${Math.floor(slot / BUCKET_SIZE)}) is claimed twice`);
+      for (let j = 0; j < k; j++) if (slots[j] === slot) fail(`${where()}: a slot is listed twice`);
     }
 
-    const id = s.create(ip, q.port, source, s.groupOf(ip), x.time, origin);
+    const id = s.create(ip, q.port, source, group, x.time, origin);
     e.time[id] = x.time;
-    s.setServices(id, BigInt(x.services));
+    s.setServices(id, services);
     e.lastTry[id] = x.lastTry;
     e.lastSuccess[id] = x.lastSuccess;
     e.lastCountAttempt[id] = x.lastCountAttempt;
@@ -196,11 +203,10 @@ export function restoreInto(s: BookState, snap: AddressBookSnapshot): void {
       s.nTried++;
       if (ipv4) s.triedIpv4++;
       e.flags[id]! |= FLAG_TRIED;
-      e.slot[id] = x.slots[0]!;
-      s.triedTable.set(x.slots[0]!, id, ipv4);
+      e.slot[id] = slots[0]!;
+      s.triedTable.set(slots[0]!, id, ipv4);
     } else {
-      for (const slot of new Set(x.slots)) s.placeNew(id, slot);
-      if (e.refCount[id] !== x.slots.length) fail(`${where}: a slot is listed twice`);
+      for (const slot of slots) s.placeNew(id, slot);
     }
   });
 

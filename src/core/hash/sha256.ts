@@ -7,13 +7,14 @@
 // schedule of padding-only final blocks, and starts keyed messages from the key's midstate. It is
 // checked against node:crypto on random inputs (test/core/hash/sha256.test.ts).
 
-import { K, compress, compressFromRound8, roundsOverSchedule } from './sha256-compress.js';
+import { K, compress, compressDigest, compressFromRound8, roundsOverSchedule } from './sha256-compress.js';
 
 const IV = Int32Array.of(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19);
 
 /** One 16-word message block. */
 const W = new Int32Array(16);
 const state = new Int32Array(8);
+const digest = new Int32Array(8);
 /** Holds the padded last data block of a message. */
 const tail = new Uint8Array(64);
 
@@ -93,13 +94,9 @@ function hashInto(data: Uint8Array, length: number): void {
 
 /** Hashes the 32-byte digest held in `state` once more, in place (the second half of SHA-256d). */
 function rehashState(): void {
-  for (let i = 0; i < 8; i++) W[i] = state[i]!;
-  // Padding of a 32-byte message: 0x80, zeros, then the length 256 bits.
-  W[8] = 0x80000000 | 0;
-  for (let i = 9; i < 15; i++) W[i] = 0;
-  W[15] = 256;
-  state.set(IV);
-  compress(state, W);
+  // The padding of a 32-byte message (0x80, zeros, the length 256) is built into compressDigest.
+  digest.set(state);
+  compressDigest(state, digest, IV);
 }
 
 function stateBytes(): Uint8Array {
