@@ -1,39 +1,50 @@
 // The `peerwarden` command: dispatches to subcommands and prints help and version.
 import { VERSION } from '../version.js';
+import { processIo, type CliIo } from './io.js';
+import { runWatch } from './watch.js';
 
-const HELP = `peerwarden ${VERSION} — peer management for peer-to-peer nodes
+export type { CliIo };
 
-Usage: peerwarden <command> [options]
-
-Commands:
-  help                 show this help
-
-Options:
-  -h, --help           show this help
-  -v, --version        print the version
-`;
-
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
+interface Command {
+  summary: string;
+  run(argv: string[], io: CliIo): Promise<number>;
 }
 
-const processIo: CliIo = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
+const COMMANDS: Record<string, Command> = {
+  watch: { summary: "track a cardano-node's peers from its log and sockets", run: runWatch },
 };
+
+function help(): string {
+  const w = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(w)}  ${c.summary}`);
+  return `peerwarden ${VERSION} — peer management for peer-to-peer nodes
+
+Usage: peerwarden <command> [options]     (peerwarden <command> --help for details)
+
+Commands:
+${rows.join('\n')}
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
+`;
+}
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const [cmd] = argv;
+  const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-    io.out(HELP);
+    io.out(help());
     return 0;
   }
   if (cmd === '--version' || cmd === '-v' || cmd === 'version') {
     io.out(`${VERSION}\n`);
     return 0;
   }
-  io.err(`peerwarden: unknown command "${cmd}". Run "peerwarden --help" for the list of commands.\n`);
-  return 2;
+  const command = COMMANDS[cmd];
+  if (!command) {
+    io.err(`peerwarden: unknown command "${cmd}". Run "peerwarden --help" for the list of commands.\n`);
+    return 2;
+  }
+  return command.run(rest, io);
 }

@@ -1,0 +1,23 @@
+// API errors: one JSON shape, { error: { code, message } }, with the right HTTP status.
+
+/** Thrown by route handlers; the server turns it into `{ error: { code, message } }` with `status`. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, code = 'bad_request') => new ApiError(400, code, message);
+export const notFound = (message: string, code = 'not_found') => new ApiError(404, code, message);
+export const conflict = (message: string, code = 'conflict') => new ApiError(409, code, message);
+export const unavailable = (message: string, code = 'unavailable') => new ApiError(503, code, message);
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,159 @@
+// The HTTP server shared by the node, the hub and the observer: JSON errors, bearer auth, OpenAPI, CORS.
+
+import { Ajv } from 'ajv';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { formatEndpoint, type Endpoint } from '../core/address/index.js';
+import { ApiError, type ErrorBody } from './errors.js';
+import { buildOpenApi, documented, type RouteDoc } from './openapi.js';
+import { tokenMatches } from './token.js';
+
+export interface ApiServerOptions {
+  /** Where to bind; 127.0.0.1 by default in every config. */
+  listen: Endpoint;
+  /** Bearer token for mutating routes; without one, mutating routes answer 403. */
+  token?: string;
+  /** Title and version of the OpenAPI document. */
+  title: string;
+  version: string;
+}
+
+/** Thrown when the server cannot bind its address; the message says what to do. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(
+    readonly endpoint: string,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  const body: ErrorBody = { error: { code, message } };
+  return reply.status(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** JSON that survives bigints (services flags) by writing them as decimal strings. */
+function stringifyJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+export class ApiServer {
+  readonly app: FastifyInstance;
+  readonly #opts: ApiServerOptions;
+  readonly #routes: RouteDoc[] = [];
+  #url: string | undefined;
+
+  constructor(opts: ApiServerOptions) {
+    this.#opts = opts;
+    const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
+    this.app = app;
+    app.setReplySerializer((payload) => stringifyJson(payload));
+    // Bodies are validated strictly: a number where a string belongs, or an unknown field, is a 400,
+    // not silently converted or dropped. Query strings and path parameters arrive as text, so they
+    // are coerced to the declared types.
+    const strict = new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false });
+    const coercing = new Ajv({ allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: false });
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        if (method === 'HEAD') continue;
+        this.#routes.push({ method, url: route.url, schema: route.schema as RouteDoc['schema'] });
+      }
+    });
+
+    // Reads are public (the API binds to loopback by default) and readable cross-origin so the devnet
+    // page can poll every node; writes need the bearer token and are same-origin only.
+    app.addHook('onRequest', async (req, reply) => {
+      if (SAFE_METHODS.has(req.method)) {
+        reply.header('access-control-allow-origin', '*');
+        return;
+      }
+      if (!opts.token) {
+        return sendError(reply, 403, 'read_only', 'this server has no API token, so it accepts no changes');
+      }
+      const auth = req.headers.authorization;
+      const presented = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+      if (!tokenMatches(opts.token, presented)) {
+        reply.header('www-authenticate', 'Bearer');
+        return sendError(
+          reply,
+          401,
+          'unauthorized',
+          presented === undefined
+            ? 'this route changes the node: send "Authorization: Bearer <token>" (the token is in <dataDir>/api.token)'
+            : 'wrong API token: use the one in <dataDir>/api.token',
+        );
+      }
+    });
+
+    app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, _req, reply) => {
+      if (err instanceof ApiError) return sendError(reply, err.status, err.code, err.message);
+      if (err.validation) return sendError(reply, 400, 'invalid_request', `invalid request: ${err.message}`);
+      const status = err.statusCode ?? 500;
+      if (status < 500) {
+        const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : 'bad_request';
+        return sendError(reply, status, code, err.message);
+      }
+      // An unexpected failure: say so without leaking internals, and keep serving.
+      return sendError(reply, 500, 'internal', `internal error: ${err.message}`);
+    });
+
+    app.setNotFoundHandler((req, reply) =>
+      sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}; see GET /api/v1/openapi.json`),
+    );
+
+    app.get('/api/v1/openapi.json', { schema: documented({ summary: 'This OpenAPI document' }) }, async () =>
+      buildOpenApi(opts.title, opts.version, this.#routes.filter((r) => r.url.startsWith('/api/v1'))),
+    );
+  }
+
+  /** The base URL once listening, e.g. http://127.0.0.1:7001. */
+  get url(): string {
+    if (!this.#url) throw new Error('the API server is not listening yet');
+    return this.#url;
+  }
+
+  /** Binds the address; a port in use or a refused address becomes a ListenError that says what to do. */
+  async start(): Promise<string> {
+    const { ip, port } = this.#opts.listen;
+    try {
+      await this.app.listen({ host: ip, port });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const where = formatEndpoint({ ip, port });
+      const hint =
+        code === 'EADDRINUSE'
+          ? `${where} is already in use: stop the other process or pick another address (--api-listen, or api.listen in the config)`
+          : code === 'EADDRNOTAVAIL'
+            ? `${where} is not an address of this machine: pick one it has (--api-listen)`
+            : code === 'EACCES'
+              ? `not allowed to bind ${where}: use a port above 1023 or run with the needed privilege`
+              : `cannot listen on ${where}: ${(err as Error).message}`;
+      throw new ListenError(where, code, `HTTP API: ${hint}`);
+    }
+    const addr = this.app.server.address();
+    const bound = typeof addr === 'object' && addr ? addr.port : port;
+    this.#url = `http://${ip.includes(':') ? `[${ip}]` : ip}:${bound}`;
+    return this.#url;
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+  }
+}
+
+/** Parses a positive integer query value with a default and a cap, or throws a 400. */
+export function intParam(value: unknown, name: string, dflt: number, max: number): number {
+  if (value === undefined || value === '') return dflt;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ApiError(400, 'bad_request', `${name} must be a whole number ≥ 0, got ${JSON.stringify(value)}`);
+  return Math.min(n, max);
+}
+
+export type { FastifyInstance, FastifyReply, FastifyRequest };

@@ -1,0 +1,85 @@
+// A small, strict flag parser for the CLI's commands: every problem is collected, none is guessed.
+
+export type FlagKind = 'string' | 'bool' | 'int';
+
+export interface FlagSpec {
+  kind: FlagKind;
+  help: string;
+  /** Shown in help as the value's name, e.g. FILE. */
+  value?: string;
+  short?: string;
+}
+
+export interface ParsedArgs {
+  flags: Record<string, string | boolean | number>;
+  positionals: string[];
+  problems: string[];
+}
+
+/** Parses `--name value`, `--name=value`, `--bool`, `--no-bool` and `-s value`; unknown flags are problems. */
+export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): ParsedArgs {
+  const flags: ParsedArgs['flags'] = {};
+  const positionals: string[] = [];
+  const problems: string[] = [];
+  const byShort = new Map(Object.entries(spec).flatMap(([name, s]) => (s.short ? [[s.short, name] as const] : [])));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      name = arg.slice(2, eq < 0 ? undefined : eq);
+      inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    } else if (/^-[A-Za-z]$/.test(arg)) {
+      name = byShort.get(arg.slice(1));
+      if (!name) {
+        problems.push(`unknown option ${arg}`);
+        continue;
+      }
+    } else {
+      positionals.push(arg);
+      continue;
+    }
+    const s = spec[name];
+    if (!s && name.startsWith('no-') && spec[name.slice(3)]?.kind === 'bool') {
+      flags[name.slice(3)] = false;
+      continue;
+    }
+    if (!s) {
+      problems.push(`unknown option --${name}`);
+      continue;
+    }
+    if (s.kind === 'bool') {
+      if (inline !== undefined && !/^(true|false)$/.test(inline)) problems.push(`--${name} takes no value (or =true/=false)`);
+      flags[name] = inline === undefined ? true : inline === 'true';
+      continue;
+    }
+    let value = inline;
+    if (value === undefined) {
+      if (i + 1 < argv.length && !/^--?[A-Za-z]/.test(argv[i + 1]!)) value = argv[++i]!;
+      else {
+        problems.push(`--${name} needs a value${s.value ? ` (${s.value})` : ''}`);
+        continue;
+      }
+    }
+    if (s.kind === 'int') {
+      if (!/^[0-9]+$/.test(value)) problems.push(`--${name}: expected a whole number, got ${JSON.stringify(value)}`);
+      else flags[name] = Number(value);
+    } else flags[name] = value;
+  }
+  return { flags, positionals, problems };
+}
+
+/** Help lines for a flag table. */
+export function flagsHelp(spec: Record<string, FlagSpec>): string {
+  const rows = Object.entries(spec).map(([name, s]) => [
+    `${s.short ? `-${s.short}, ` : '    '}--${name}${s.kind === 'bool' ? '' : ` <${s.value ?? 'value'}>`}`,
+    s.help,
+  ]);
+  const w = Math.max(...rows.map((r) => r[0]!.length));
+  return rows.map(([f, h]) => `  ${f!.padEnd(w)}  ${h}`).join('\n');
+}
