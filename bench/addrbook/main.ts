@@ -105,14 +105,20 @@ async function settledMemory(): Promise<{ heap: number; external: number }> {
 const adds = batches.length * 12;
 fill(newBook(99), batches); // warm-up
 const addRates: number[] = [];
+const addCpuRates: number[] = [];
 let book = newBook();
 for (let rep = 0; rep < 7; rep++) {
   book = newBook(rep + 1);
+  const cpu = process.cpuUsage();
   const t = performance.now();
   fill(book, batches);
   addRates.push(adds / ((performance.now() - t) / 1000));
+  const used = process.cpuUsage(cpu);
+  addCpuRates.push(adds / ((used.user + used.system) / 1e6));
 }
 rows.push({ name: `add: ${adds.toLocaleString('en-US')} fresh addresses (median of 7)`, value: median(addRates), unit: 'adds/s', target: '>= 250000' });
+// The machine is shared: per CPU-second the rate does not depend on how busy the other core is.
+rows.push({ name: 'add: the same, per CPU-second', value: median(addCpuRates), unit: 'adds/s', target: '>= 250000' });
 rows.push({ name: 'add: entries kept', value: book.size(), unit: 'entries' });
 
 // The hashing inside: our SHA-256d of a 56-byte keyed message vs node:crypto's.

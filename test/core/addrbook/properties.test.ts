@@ -168,7 +168,7 @@ function makeBook(c: Config) {
 describe('address book properties (Core fuzz targets addrman and addrman_serdeser)', () => {
   it('keeps every invariant after each operation of random sequences, with arbitrary clock jumps', () => {
     fc.assert(
-      fc.property(config, fc.array(opArb, { minLength: 50, maxLength: 250 }), (c, ops) => {
+      fc.property(config, fc.array(opArb, { minLength: 50, maxLength: 200 }), (c, ops) => {
         const { book, clock } = makeBook(c);
         for (const op of ops) {
           run(book, clock, op);
@@ -181,7 +181,7 @@ describe('address book properties (Core fuzz targets addrman and addrman_serdese
         expect(copy.snapshot()).toEqual(book.snapshot());
         expect(copy.stats()).toEqual(book.stats());
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 
@@ -197,7 +197,7 @@ describe('address book properties (Core fuzz targets addrman and addrman_serdese
         expect(b.book.snapshot()).toEqual(a.book.snapshot());
         expect(b.book.entries()).toEqual(a.book.entries());
       }),
-      { numRuns: 15 },
+      { numRuns: 10 },
     );
   });
 
@@ -233,7 +233,7 @@ describe('address book properties (Core fuzz targets addrman and addrman_serdese
   });
 
   it('survives one long run of thousands of operations', () => {
-    const ops = fc.sample(opArb, { numRuns: 3000, seed: 42 });
+    const ops = fc.sample(opArb, { numRuns: 2000, seed: 42 });
     const { book, clock } = makeBook({ seed: 7, key: createRandom(7).bytes(32), allowPrivate: true, allowLoopback: false, newBucketCount: 4, triedBucketCount: 2 });
     for (const op of ops) {
       run(book, clock, op);
