@@ -180,6 +180,11 @@ export class PeerExchange {
         from: `${peer.direction} peer ${peer.id.slice(0, 12)} (its own listening endpoint)`,
         peerId: peer.id,
       });
+      // An inbound peer's HELLO port is its self-announcement: relay it as Core relays a fresh one-entry ADDR.
+      if (peer.direction === 'inbound') {
+        const n = this.#relay(peer.id, [{ endpoint: listen, services: 0n, time: now }], now);
+        this.counters.addrRelayed += n;
+      }
     }
     if (peer.direction === 'outbound') {
       const own = this.#o.selfEndpoints().filter((e) => this.isGossipable(e));
