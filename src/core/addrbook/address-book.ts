@@ -28,7 +28,7 @@ import { FLAG_TRIED } from './entry-store.js';
 import { groupKey } from './group-registry.js';
 import { AddressBookError } from './errors.js';
 import { newBucketOfSlot, newBucketSlotOf, positionOf } from './hashing.js';
-import { requeueChanges, restoreInto, snapshotOf, takeChanges, fromHex } from './snapshot.js';
+import { canonicalOrder, fromHex, requeueChanges, restoreInto, snapshotOf, takeChanges } from './snapshot.js';
 import { occupancyOf, statsOf } from './stats.js';
 import type {
   AddressBookChanges,
@@ -434,12 +434,12 @@ export class AddressBook {
     return id < 0 ? undefined : this.#entry(id);
   }
 
-  /** Every entry (in the book's random order). */
+  /**
+   * Every entry, tried ones first, in slot order: the order depends only on where entries sit, so
+   * equal books (a book and its restored snapshot) list their entries identically.
+   */
   entries(): AddressBookEntry[] {
-    const s = this.#s;
-    const out: AddressBookEntry[] = [];
-    for (let i = 0; i < s.orderLength; i++) out.push(this.#entry(s.order[i]!));
-    return out;
+    return canonicalOrder(this.#s).map((id) => this.#entry(id));
   }
 
   #entry(id: number): AddressBookEntry {

@@ -48,7 +48,7 @@ export function snapshotEntry(s: BookState, id: number): SnapshotEntry {
   };
 }
 
-/** Entry ids in canonical order: tried slots ascending, then new slots, each entry at its first slot. */
+/** Entry ids in canonical order: tried slots ascending, then new slots, each entry at its first slot (a pure function of placement). */
 export function canonicalOrder(s: BookState): number[] {
   const seen = new Uint8Array(s.entries.capacity);
   const ids: number[] = [];

@@ -31,6 +31,7 @@ describe('snapshot and fromSnapshot', () => {
     expect(copy.checkConsistency()).toBe(0);
     expect(copy.snapshot()).toEqual(snap);
     expect(copy.size()).toBe(book.size());
+    expect(copy.entries()).toEqual(book.entries());
     for (const e of book.entries()) expect(copy.get(e.endpoint)).toEqual(e);
     expect(copy.occupancy('new')).toEqual(book.occupancy('new'));
     expect(copy.occupancy('tried')).toEqual(book.occupancy('tried'));
@@ -46,8 +47,10 @@ describe('snapshot and fromSnapshot', () => {
   it('does not depend on the order of the random vector (getAddresses shuffles it)', () => {
     const { book } = sampleBook();
     const before = book.snapshot();
+    const entries = book.entries();
     book.getAddresses({ max: 100 });
     expect(book.snapshot()).toEqual(before);
+    expect(book.entries()).toEqual(entries);
   });
 
   it('refuses options that contradict the snapshot', () => {
