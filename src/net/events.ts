@@ -69,6 +69,15 @@ export class TypedEmitter<E extends object> {
     return () => this.off(name, listener);
   }
 
+  /** Adds a listener that runs for the next event only. */
+  once<K extends keyof E>(name: K, listener: Listener<E[K]>): () => void {
+    const off = this.on(name, (event) => {
+      off();
+      listener(event);
+    });
+    return off;
+  }
+
   off<K extends keyof E>(name: K, listener: Listener<E[K]>): void {
     const list = this.#listeners[name];
     if (!list) return;

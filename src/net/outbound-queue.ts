@@ -17,11 +17,20 @@ export const DEFAULT_HIGH_WATER_MARK = 8 * 1024 * 1024;
 const BATCH_BYTES = 64 * 1024;
 /** Frames at most this big are batched; bigger ones are written as they are (no copy). */
 const BATCH_FRAME_MAX = 4096;
+/**
+ * A flush keeps handing frames to the link past its own high-water mark until this many bytes are
+ * buffered there: large frames (a 1 MiB broadcast) then travel without a JS round trip per frame.
+ * Broadcast payloads are shared, so this costs references, not copies; it counts toward the
+ * slow-peer limit like everything queued.
+ */
+const WRITE_BUDGET = 1024 * 1024;
+/** Consumed slots are compacted away once there are this many (and they are most of the array). */
+const COMPACT_AFTER = 1024;
 
-interface Item {
-  frame: EncodedFrame;
-  low: boolean;
-}
+/** A queued frame: an EncodedFrame (shared by a broadcast, maybe with a separate payload) or plain bytes. */
+type Item = EncodedFrame | Uint8Array;
+
+const sizeOf = (item: Item): number => (item instanceof Uint8Array ? item.length : item.size);
 
 export type EnqueueResult = 'queued' | 'dropped' | 'slow' | 'closed';
 
@@ -34,7 +43,9 @@ export class OutboundQueue {
   #link: Link;
   #hwm: number;
   #control: Uint8Array[] | undefined;
+  /** Data frames in order, from #head on; #low[i] marks gossip (parallel array: no per-frame wrapper object). */
   #items: Item[] | undefined;
+  #low: boolean[] | undefined;
   #head = 0;
   #bytes = 0;
   #scheduled = false;
@@ -42,6 +53,7 @@ export class OutboundQueue {
   #ending = false;
   #lowQueued = 0;
   readonly #flush = () => this.flush();
+  #drainWaiters: (() => void)[] | undefined;
   /** Frames and bytes dropped by the slow-peer policy. */
   droppedFrames = 0;
   droppedBytes = 0;
@@ -64,26 +76,31 @@ export class OutboundQueue {
   }
 
   /**
-   * Queues a frame. Over the high-water mark, queued gossip is dropped first (and a new 'low'
-   * frame with it: 'dropped'); if that does not make room for a 'normal' frame, the result is
-   * 'slow' and the caller disconnects the peer.
+   * Queues a frame (an EncodedFrame, or a complete frame as one array). Over the high-water mark,
+   * queued gossip is dropped first (and a new 'low' frame with it: 'dropped'); if that does not
+   * make room for a 'normal' frame, the result is 'slow' and the caller disconnects the peer.
    */
-  enqueue(frame: EncodedFrame, priority: Priority = 'normal'): EnqueueResult {
+  enqueue(item: Item, priority: Priority = 'normal'): EnqueueResult {
     if (this.#closed || this.#ending) return 'closed';
-    if (priority === 'high') return this.enqueueControl(frame.payload ? Buffer.concat([frame.head, frame.payload]) : frame.head);
+    if (priority === 'high') {
+      if (item instanceof Uint8Array) return this.enqueueControl(item);
+      return this.enqueueControl(item.payload ? Buffer.concat([item.head, item.payload]) : item.head);
+    }
+    const size = sizeOf(item);
     const low = priority === 'low';
-    if (this.pendingBytes + frame.size > this.#hwm) {
+    if (this.pendingBytes + size > this.#hwm) {
       this.#dropLow();
       if (low) {
         this.droppedFrames++;
-        this.droppedBytes += frame.size;
+        this.droppedBytes += size;
         return 'dropped';
       }
-      if (this.pendingBytes + frame.size > this.#hwm) return 'slow';
+      if (this.pendingBytes + size > this.#hwm) return 'slow';
     }
-    (this.#items ??= []).push({ frame, low });
+    (this.#items ??= []).push(item);
+    (this.#low ??= []).push(low);
     if (low) this.#lowQueued++;
-    this.#bytes += frame.size;
+    this.#bytes += size;
     this.#schedule();
     return 'queued';
   }
@@ -105,17 +122,33 @@ export class OutboundQueue {
   end(last?: Uint8Array): void {
     if (this.#closed || this.#ending) return;
     if (last) {
-      (this.#items ??= []).push({ frame: { type: last[4] ?? 0, head: last, payload: undefined, size: last.length }, low: false });
+      (this.#items ??= []).push(last);
+      (this.#low ??= []).push(false);
       this.#bytes += last.length;
     }
     this.#ending = true;
     this.#schedule();
   }
 
+  /** Resolves once everything queued has been handed to the link and the link takes more (or the queue closed). */
+  whenDrained(): Promise<void> {
+    if (this.#closed || (this.queuedFrames === 0 && !this.#link.needDrain)) return Promise.resolve();
+    return new Promise((resolve) => (this.#drainWaiters ??= []).push(resolve));
+  }
+
+  #wakeDrainWaiters(): void {
+    const waiters = this.#drainWaiters;
+    if (!waiters) return;
+    this.#drainWaiters = undefined;
+    for (const w of waiters) w();
+  }
+
   /** Forgets everything queued; the link is the caller's to close. */
   clear(): void {
+    this.#wakeDrainWaiters();
     this.#closed = true;
     this.#items = undefined;
+    this.#low = undefined;
     this.#control = undefined;
     this.#head = 0;
     this.#bytes = 0;
@@ -130,18 +163,22 @@ export class OutboundQueue {
 
   #dropLow(): void {
     if (this.#lowQueued === 0 || !this.#items) return;
-    const kept: Item[] = [];
+    const items: Item[] = [];
+    const lows: boolean[] = [];
     for (let i = this.#head; i < this.#items.length; i++) {
       const item = this.#items[i]!;
-      if (item.low) {
+      if (this.#low![i]) {
+        const size = sizeOf(item);
         this.droppedFrames++;
-        this.droppedBytes += item.frame.size;
-        this.#bytes -= item.frame.size;
+        this.droppedBytes += size;
+        this.#bytes -= size;
       } else {
-        kept.push(item);
+        items.push(item);
+        lows.push(false);
       }
     }
-    this.#items = kept;
+    this.#items = items;
+    this.#low = lows;
     this.#head = 0;
     this.#lowQueued = 0;
   }
@@ -155,7 +192,7 @@ export class OutboundQueue {
   flush(): void {
     this.#scheduled = false;
     const link = this.#link;
-    if (this.#closed || link.closed || link.needDrain) return;
+    if (this.#closed || link.closed || (link.needDrain && link.writableLength >= WRITE_BUDGET)) return;
     link.cork();
     try {
       const control = this.#control;
@@ -171,67 +208,79 @@ export class OutboundQueue {
     } finally {
       link.uncork();
     }
-    if (this.#ending && this.queuedFrames === 0 && !this.#closed) {
-      this.#closed = true;
-      link.end();
+    if (this.queuedFrames === 0) {
+      if (this.#ending && !this.#closed) {
+        this.#closed = true;
+        link.end();
+      }
+      if (!link.needDrain) this.#wakeDrainWaiters();
     }
   }
 
   #flushItems(): void {
     const items = this.#items;
     if (!items) return;
+    const lows = this.#low!;
     const link = this.#link;
     let i = this.#head;
     const n = items.length;
-    while (i < n && !link.needDrain) {
+    // Stop only when the link asked for a pause *and* holds a full budget: then a drain is sure to come.
+    while (i < n && (!link.needDrain || link.writableLength < WRITE_BUDGET)) {
       const item = items[i]!;
-      const f = item.frame;
-      if (f.payload || f.size > BATCH_FRAME_MAX) {
-        this.#write(f.head);
-        if (f.payload) this.#write(f.payload);
-        this.#take(item);
+      const size = sizeOf(item);
+      if (size > BATCH_FRAME_MAX || !(item instanceof Uint8Array || item.payload === undefined)) {
+        if (item instanceof Uint8Array) {
+          this.#write(item);
+        } else {
+          this.#write(item.head);
+          if (item.payload) this.#write(item.payload);
+        }
+        this.#take(size, lows[i]!);
         i++;
         continue;
       }
-      // A run of small frames: copy them into one buffer.
+      // A run of small single-array frames: copy them into one buffer.
       let end = i;
       let runBytes = 0;
       while (end < n && runBytes < BATCH_BYTES) {
-        const g = items[end]!.frame;
-        if (g.payload || g.size > BATCH_FRAME_MAX) break;
-        runBytes += g.size;
+        const next = items[end]!;
+        const s = sizeOf(next);
+        if (s > BATCH_FRAME_MAX || !(next instanceof Uint8Array || next.payload === undefined)) break;
+        runBytes += s;
         end++;
       }
       if (end - i === 1) {
-        this.#write(f.head);
+        this.#write(item instanceof Uint8Array ? item : item.head);
       } else {
         const batch = Buffer.allocUnsafe(runBytes);
         let at = 0;
         for (let j = i; j < end; j++) {
-          const head = items[j]!.frame.head;
-          batch.set(head, at);
-          at += head.length;
+          const it = items[j]!;
+          const bytes = it instanceof Uint8Array ? it : it.head;
+          batch.set(bytes, at);
+          at += bytes.length;
         }
         this.#write(batch);
       }
-      for (let j = i; j < end; j++) this.#take(items[j]!);
+      for (let j = i; j < end; j++) this.#take(sizeOf(items[j]!), lows[j]!);
       i = end;
     }
     if (i >= n) {
       this.#items = undefined;
+      this.#low = undefined;
       this.#head = 0;
-    } else if (i > 1024 && i * 2 > n) {
-      // Compact now and then so a long-lived backlog does not keep consumed slots.
+    } else if (i > COMPACT_AFTER && i * 2 > n) {
       this.#items = items.slice(i);
+      this.#low = lows.slice(i);
       this.#head = 0;
     } else {
       this.#head = i;
     }
   }
 
-  #take(item: Item): void {
-    this.#bytes -= item.frame.size;
+  #take(size: number, low: boolean): void {
+    this.#bytes -= size;
     this.framesWritten++;
-    if (item.low) this.#lowQueued--;
+    if (low) this.#lowQueued--;
   }
 }

@@ -27,52 +27,46 @@ function checkPayload(payload: Uint8Array): void {
 }
 
 /**
- * Builds a frame whose body is `fixed` (already-encoded leading fields) followed by the payload.
- * Small payloads are copied in (one chunk); large ones ride along by reference.
+ * Starts a frame whose body is `fixedLength` bytes of leading fields followed by the payload.
+ * Small payloads are copied in (one chunk); large ones ride along by reference. Returns the buffer
+ * holding header + fixed fields (+ payload when inlined); the caller writes the fixed fields at 5.
  */
-function buildFrame(type: number, fixedLength: number, writeFixed: (buf: Uint8Array, at: number) => void, payload: Uint8Array): EncodedFrame {
+function startFrame(type: number, fixedLength: number, payload: Uint8Array): Buffer {
   checkPayload(payload);
   const bodyLength = fixedLength + payload.length;
   if (bodyLength + 1 > 0xffffffff) throw new EncodeError(`a frame body of ${bodyLength} bytes cannot be framed`);
   if (payload.length <= INLINE_PAYLOAD_MAX) {
     const buf = allocFrame(type, bodyLength);
-    writeFixed(buf, 5);
     buf.set(payload, 5 + fixedLength);
-    return { type, head: buf, payload: undefined, size: buf.length };
+    return buf;
   }
   const head = Buffer.allocUnsafe(5 + fixedLength);
   writeFrameHeader(head, 0, type, bodyLength);
-  writeFixed(head, 5);
-  return { type, head, payload, size: head.length + payload.length };
+  return head;
+}
+
+function finish(type: number, head: Buffer, payload: Uint8Array): EncodedFrame {
+  const inline = payload.length <= INLINE_PAYLOAD_MAX;
+  return { type, head, payload: inline ? undefined : payload, size: inline ? head.length : head.length + payload.length };
 }
 
 /** A MESSAGE frame: u8 n · topic · payload. Throws EncodeError for a topic over 255 bytes. */
 export function encodeMessage(topic: string, payload: Uint8Array): EncodedFrame {
   const t = topicBytes(topic);
-  return buildFrame(
-    MessageType.MESSAGE,
-    1 + t.length,
-    (buf, at) => {
-      buf[at] = t.length;
-      buf.set(t, at + 1);
-    },
-    payload,
-  );
+  const buf = startFrame(MessageType.MESSAGE, 1 + t.length, payload);
+  buf[5] = t.length;
+  buf.set(t, 6);
+  return finish(MessageType.MESSAGE, buf, payload);
 }
 
 /** A REQUEST frame: u32 requestId · u8 n · topic · payload. */
 export function encodeRequest(requestId: number, topic: string, payload: Uint8Array): EncodedFrame {
   const t = topicBytes(topic);
-  return buildFrame(
-    MessageType.REQUEST,
-    5 + t.length,
-    (buf, at) => {
-      writeU32(buf, at, requestId);
-      buf[at + 4] = t.length;
-      buf.set(t, at + 5);
-    },
-    payload,
-  );
+  const buf = startFrame(MessageType.REQUEST, 5 + t.length, payload);
+  writeU32(buf, 5, requestId);
+  buf[9] = t.length;
+  buf.set(t, 10);
+  return finish(MessageType.REQUEST, buf, payload);
 }
 
 /** A RESPONSE frame: u32 requestId · u8 status · payload. */
@@ -80,15 +74,10 @@ export function encodeResponse(requestId: number, status: ResponseStatusCode, pa
   if (status !== ResponseStatus.OK && status !== ResponseStatus.ERROR && status !== ResponseStatus.UNKNOWN_TOPIC) {
     throw new EncodeError(`response status must be 0, 1 or 2, got ${String(status)}`);
   }
-  return buildFrame(
-    MessageType.RESPONSE,
-    5,
-    (buf, at) => {
-      writeU32(buf, at, requestId);
-      buf[at + 4] = status;
-    },
-    payload,
-  );
+  const buf = startFrame(MessageType.RESPONSE, 5, payload);
+  writeU32(buf, 5, requestId);
+  buf[9] = status;
+  return finish(MessageType.RESPONSE, buf, payload);
 }
 
 /** Reads `u8 n · topic` at `at`; returns the topic and the offset after it. */
@@ -97,7 +86,7 @@ function readTopic(type: number, body: Uint8Array, at: number): [string, number]
   const n = body[at]!;
   const end = at + 1 + n;
   if (body.length < end) throw new MalformedMessageError(type, `truncated: topic needs ${n} bytes, ${body.length - at - 1} left`);
-  const topic = topicText(body.subarray(at + 1, end));
+  const topic = topicText(body, at + 1, end);
   if (topic === undefined) throw new MalformedMessageError(type, 'topic is not valid UTF-8');
   return [topic, end];
 }

@@ -46,6 +46,27 @@ export function decodeGetAddr(body: Uint8Array): void {
   new BodyReader(body, MessageType.GETADDR).end();
 }
 
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** 16-byte form of an IP: a fast path for canonical dotted IPv4 (what endpoints hold), else the full parser. */
+function ipBytes(ip: string): Uint8Array {
+  const m = DOTTED_QUAD.exec(ip);
+  if (m) {
+    const b = new Uint8Array(16);
+    b[10] = 0xff;
+    b[11] = 0xff;
+    let ok = true;
+    for (let i = 0; i < 4; i++) {
+      const part = m[i + 1]!;
+      const v = Number(part);
+      if (v > 255 || (part.length > 1 && part[0] === '0')) ok = false;
+      b[12 + i] = v;
+    }
+    if (ok) return b;
+  }
+  return parseIpBytes(ip);
+}
+
 /** Smallest entry on the wire: family 4 · 4 B ip · u16 port · u64 services · u32 time. */
 const MIN_ADDR_ENTRY_BYTES = 1 + 4 + 2 + 8 + 4;
 const MAX_U32 = 0xffffffff;
@@ -53,7 +74,7 @@ const MAX_U32 = 0xffffffff;
 /** The whole ADDR frame. Throws EncodeError for more than 1000 entries or an invalid entry. */
 export function encodeAddr(entries: readonly AddrEntry[]): Uint8Array {
   if (entries.length > MAX_ADDR_ENTRIES) throw new EncodeError(`ADDR carries at most ${MAX_ADDR_ENTRIES} entries, got ${entries.length}; split it`);
-  const ips = entries.map((e) => parseIpBytes(e.endpoint.ip));
+  const ips = entries.map((e) => ipBytes(e.endpoint.ip));
   let bodyLength = 2;
   for (const ip of ips) bodyLength += isIpv4Bytes(ip) ? 19 : 31;
   const buf = allocFrame(MessageType.ADDR, bodyLength);

@@ -76,6 +76,11 @@ export function writeU64(buf: Uint8Array, at: number, v: bigint | number): void 
     writeU32(buf, at + 4, v >>> 0);
     return;
   }
+  if (v >= 0n && v <= 0xffffffffn) {
+    writeU32(buf, at, 0);
+    writeU32(buf, at + 4, Number(v));
+    return;
+  }
   const n = BigInt.asUintN(64, v);
   writeU32(buf, at, Number(n >> 32n));
   writeU32(buf, at + 4, Number(n & 0xffffffffn));

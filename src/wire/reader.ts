@@ -47,7 +47,8 @@ export class BodyReader {
   u64(what: string): bigint {
     const hi = this.u32(what);
     const lo = this.u32(what);
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    // One BigInt instead of three for the common small values (service flags, nonces rarely).
+    return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   /** A u64 as a number; values above 2^53 lose precision, which no timestamp reaches. */

@@ -1,0 +1,178 @@
+// Shared pieces of the connection-layer benchmarks: node pairs on loopback, raw-socket baselines, statistics.
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
+import { createSelfSignedCertificate } from '../../src/net/certificate.js';
+import { generateIdentity } from '../../src/net/identity.js';
+import { ConnectionManager, type ConnectionManagerOptions } from '../../src/net/manager.js';
+import type { Connection } from '../../src/net/connection.js';
+
+export const MiB = 1024 * 1024;
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** A listening manager and a dialling manager, connected; both closed by close(). */
+export async function nodePair(encryption: 'tls' | 'none', options: Partial<ConnectionManagerOptions> = {}) {
+  const server = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption, listen: '127.0.0.1:0', ...options });
+  const client = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption, ...options });
+  const [endpoint] = await server.start();
+  const inbound = new Promise<Connection>((resolve) => server.on('established', (e) => resolve(e.connection)));
+  const conn = await client.dial(endpoint!);
+  const serverSide = await inbound;
+  return {
+    server,
+    client,
+    conn,
+    serverSide,
+    endpoint: endpoint!,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+/** Same-process raw loopback stream: `total` bytes in `chunk`-byte writes, back-pressure by 'drain', 1-byte ack. MiB/s. */
+export async function rawStream(kind: 'tcp' | 'tls', total: number, chunk: number, ciphers?: string): Promise<number> {
+  const payload = Buffer.alloc(chunk, 7);
+  const cert = kind === 'tls' ? createSelfSignedCertificate() : undefined;
+  return new Promise((resolve) => {
+    const onConn = (s: Socket) => {
+      let got = 0;
+      s.on('data', (d: Buffer) => {
+        got += d.length;
+        if (got >= total) s.write('k');
+      });
+    };
+    const srv = kind === 'tls' ? createTlsServer({ key: cert!.key, cert: cert!.cert, minVersion: 'TLSv1.3', ...(ciphers ? { ciphers } : {}) }, onConn) : createServer({ noDelay: true }, onConn);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port;
+      const c: Socket =
+        kind === 'tls'
+          ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', ...(ciphers ? { ciphers } : {}) })
+          : createConnection({ port, host: '127.0.0.1', noDelay: true });
+      let t0 = 0;
+      c.once(kind === 'tls' ? 'secureConnect' : 'connect', () => {
+        t0 = performance.now();
+        let sent = 0;
+        const pump = () => {
+          while (sent < total) {
+            sent += chunk;
+            if (!c.write(payload)) {
+              c.once('drain', pump);
+              return;
+            }
+          }
+        };
+        pump();
+      });
+      c.once('data', () => {
+        const ms = performance.now() - t0;
+        c.destroy();
+        srv.close();
+        resolve(total / MiB / (ms / 1000));
+      });
+    });
+  });
+}
+
+/** Streams `total` bytes of `chunk`-byte MESSAGEs over a connected pair; returns [MiB/s, messages/s]. */
+export async function messageStream(encryption: 'tls' | 'none', total: number, chunk: number): Promise<[number, number]> {
+  const pair = await nodePair(encryption);
+  const count = Math.ceil(total / chunk);
+  let received = 0;
+  const done = new Promise<void>((resolve) =>
+    pair.server.on('message', () => {
+      if (++received === count) resolve();
+    }),
+  );
+  const payload = Buffer.alloc(chunk, 7);
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    pair.conn.send('bench', payload);
+    if (pair.conn.pendingBytes > MiB) await pair.conn.drained();
+  }
+  await done;
+  const s = (performance.now() - t0) / 1000;
+  await pair.close();
+  return [(count * chunk) / MiB / s, count / s];
+}
+
+/** Request/response round trips per second on one connection, keeping `inFlight` requests outstanding. */
+export async function requestRate(encryption: 'tls' | 'none', total: number, inFlight: number, payloadBytes = 32): Promise<number> {
+  const pair = await nodePair(encryption);
+  pair.server.on('request', (e) => e.reply(e.payload));
+  const payload = Buffer.alloc(payloadBytes, 1);
+  let started = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (started < total) {
+      started++;
+      await pair.conn.request('echo', payload);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const s = (performance.now() - t0) / 1000;
+  await pair.close();
+  return total / s;
+}
+
+/** Milliseconds per sequential dial (connect + TLS + HELLO/AUTH until the dial resolves), `n` dials to one fresh listener. */
+export async function dialTimes(encryption: 'tls' | 'none', n: number): Promise<number[]> {
+  const server = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption, listen: '127.0.0.1:0' });
+  const client = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption });
+  const [endpoint] = await server.start();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const conn = await client.dial(endpoint!);
+    times.push(performance.now() - t0);
+    const gone = new Promise((resolve) => server.once('closed', resolve));
+    conn.destroy();
+    await gone;
+  }
+  await client.close();
+  await server.close();
+  return times;
+}
+
+/** Milliseconds per bare TLS 1.3 connect (TCP + TLS handshake until 'secureConnect'), `n` sequential connects. */
+export async function bareTlsConnectTimes(n: number): Promise<number[]> {
+  const cert = createSelfSignedCertificate();
+  const srv = createTlsServer({ key: cert.key, cert: cert.cert, minVersion: 'TLSv1.3' }, (s) => s.on('error', () => {}));
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as AddressInfo).port;
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const c = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3' }, () => {
+        times.push(performance.now() - t0);
+        c.destroy();
+        resolve();
+      });
+      c.on('error', reject);
+    });
+  }
+  srv.close();
+  return times;
+}
+
+/** Heap + external bytes after a full GC. */
+export function memoryAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc (npm run bench does)');
+  for (let i = 0; i < 4; i++) gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
