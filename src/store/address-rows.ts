@@ -15,8 +15,6 @@ export interface AddressRow {
   last_count_attempt: number;
   attempts: number;
   tried: number;
-  /** The lowest slot, so rows come back in the book's canonical (snapshot) order. */
-  first_slot: number;
   /** bucket * 64 + position of every slot holding the entry, comma-separated. */
   slots: string;
 }
@@ -43,7 +41,6 @@ export const ROW_COLUMNS = [
   'last_count_attempt',
   'attempts',
   'tried',
-  'first_slot',
   'slots',
 ] as const;
 
@@ -54,8 +51,8 @@ function firstSlot(slots: number[]): number {
 }
 
 /** A row's values in ROW_COLUMNS order (positional binding is faster than named). */
-export function rowValues(e: SnapshotEntry): [string, string, number, string, string, number, number, number, number, number, number, string] {
-  return [e.endpoint, e.services, e.time, e.source, e.origin, e.lastTry, e.lastSuccess, e.lastCountAttempt, e.attempts, e.tried ? 1 : 0, firstSlot(e.slots), e.slots.join(',')];
+export function rowValues(e: SnapshotEntry): [string, string, number, string, string, number, number, number, number, number, string] {
+  return [e.endpoint, e.services, e.time, e.source, e.origin, e.lastTry, e.lastSuccess, e.lastCountAttempt, e.attempts, e.tried ? 1 : 0, e.slots.join(',')];
 }
 
 /** A row from values in ROW_COLUMNS order. */
@@ -71,14 +68,13 @@ export function rowFromValues(v: unknown[]): AddressRow {
     last_count_attempt: v[7] as number,
     attempts: v[8] as number,
     tried: v[9] as number,
-    first_slot: v[10] as number,
-    slots: v[11] as string,
+    slots: v[10] as string,
   };
 }
 
 /** Reads a row given as values in ROW_COLUMNS order (the fast path of loading). */
 export function entryOfValues(v: unknown[], file: string): SnapshotEntry {
-  const [endpoint, services, time, source, origin, lastTry, lastSuccess, lastCountAttempt, attempts, tried, , slots] = v;
+  const [endpoint, services, time, source, origin, lastTry, lastSuccess, lastCountAttempt, attempts, tried, slots] = v;
   if (
     typeof endpoint !== 'string' ||
     typeof services !== 'string' ||
@@ -131,7 +127,6 @@ export function rowOf(e: SnapshotEntry): AddressRow {
     last_count_attempt: e.lastCountAttempt,
     attempts: e.attempts,
     tried: e.tried ? 1 : 0,
-    first_slot: firstSlot(e.slots),
     slots: e.slots.join(','),
   };
 }

@@ -13,18 +13,19 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
 
+  -- Times are INTEGER columns: whole milliseconds take 6 bytes and the many zeros ("never") none;
+  -- a fractional time from an unusual clock is kept as a REAL all the same.
   CREATE TABLE addresses (
     endpoint           TEXT PRIMARY KEY NOT NULL,
     services           TEXT NOT NULL,
-    time               REAL NOT NULL,
+    time               INTEGER NOT NULL,
     source             TEXT NOT NULL,
     origin             TEXT NOT NULL,
-    last_try           REAL NOT NULL,
-    last_success       REAL NOT NULL,
-    last_count_attempt REAL NOT NULL,
+    last_try           INTEGER NOT NULL,
+    last_success       INTEGER NOT NULL,
+    last_count_attempt INTEGER NOT NULL,
     attempts           INTEGER NOT NULL,
     tried              INTEGER NOT NULL,
-    first_slot         INTEGER NOT NULL,
     slots              TEXT NOT NULL
   ) WITHOUT ROWID;
 

@@ -184,8 +184,7 @@ export class SqliteStore implements Store {
       allAddresses: db.prepare(`SELECT ${ROW_COLUMNS.join(', ')} FROM addresses`).raw(),
       putAddress: db.prepare(
         // REPLACE measured faster than an ON CONFLICT upsert for these rows.
-        `INSERT OR REPLACE INTO addresses (endpoint, services, time, source, origin, last_try, last_success, last_count_attempt, attempts, tried, first_slot, slots)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO addresses (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`,
       ),
       deleteAddress: db.prepare('DELETE FROM addresses WHERE endpoint = ?'),
       clearAddresses: db.prepare('DELETE FROM addresses'),

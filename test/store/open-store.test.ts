@@ -142,7 +142,7 @@ describe('openStore', () => {
     const used = new Set((db.prepare('SELECT slots FROM addresses WHERE tried = 0').pluck().all() as string[]).flatMap((s) => s.split(',').map(Number)));
     let free = 0;
     while (used.has(free)) free++;
-    db.prepare('UPDATE addresses SET slots = ?, first_slot = ? WHERE endpoint = ?').run(String(free), free, row.endpoint);
+    db.prepare('UPDATE addresses SET slots = ? WHERE endpoint = ?').run(String(free), row.endpoint);
     db.close();
     const store = openStore(dir);
     const err = expectRefusal(() => loadAddressBook(store, { clock, random: createRandom(1) }), 'inconsistent', file);

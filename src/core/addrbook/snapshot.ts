@@ -166,8 +166,9 @@ export function restoreInto(s: BookState, snap: AddressBookSnapshot): void {
     }
     if (e.find(ip, 0, q.port) >= 0) fail(`${where()}: the address appears twice`);
     if (typeof x.services !== 'string' || !/^[0-9]{1,20}$/.test(x.services)) fail(`${where()}: services must be a decimal u64`);
-    const services = BigInt(x.services);
-    if (services > MAX_U64) fail(`${where()}: services must be a decimal u64`);
+    // Most flags fit in 32 bits: skip BigInt for them (this runs for every entry at startup).
+    const services = x.services.length <= 9 ? Number(x.services) : BigInt(x.services);
+    if (typeof services === 'bigint' && services > MAX_U64) fail(`${where()}: services must be a decimal u64`);
     if (!finiteAtLeastZero(x.time)) fail(`${where()}: time must be a number >= 0`);
     if (!finiteAtLeastZero(x.lastTry)) fail(`${where()}: lastTry must be a number >= 0`);
     if (!finiteAtLeastZero(x.lastSuccess)) fail(`${where()}: lastSuccess must be a number >= 0`);
@@ -191,7 +192,8 @@ export function restoreInto(s: BookState, snap: AddressBookSnapshot): void {
 
     const id = s.create(ip, q.port, source, group, x.time, origin);
     e.time[id] = x.time;
-    s.setServices(id, services);
+    if (typeof services === 'number') e.servicesLo[id] = services;
+    else s.setServices(id, services);
     e.lastTry[id] = x.lastTry;
     e.lastSuccess[id] = x.lastSuccess;
     e.lastCountAttempt[id] = x.lastCountAttempt;
