@@ -165,11 +165,24 @@ export class PeerExchange {
     return ok && !this.#o.isBanned(ep.ip) && !this.#o.isDiscouraged(ep.ip);
   }
 
-  /** A connection passed its handshake: take note of where it listens, announce ourselves to outbound peers. */
+  /**
+   * A connection passed its handshake: its ADDR bucket starts (1 token). Call `peerIntroduced`
+   * once the governor has taken the peer in, so its listening endpoint does not look dialable.
+   */
   peerConnected(peer: ExchangePeer): void {
     const now = this.#o.clock.now();
-    const state: PeerState = { peer, bucket: createAddrRelayBucket(now), getAddrPending: false, getAddrAnswered: false, known: new Set() };
-    this.#peers.set(peer.id, state);
+    this.#peers.set(peer.id, { peer, bucket: createAddrRelayBucket(now), getAddrPending: false, getAddrAnswered: false, known: new Set() });
+  }
+
+  /**
+   * Takes note of where the peer listens (its self-announcement, relayed for inbound peers) and
+   * announces our own endpoints to outbound peers.
+   */
+  peerIntroduced(id: string): void {
+    const state = this.#peers.get(id);
+    if (!state) return;
+    const peer = state.peer;
+    const now = this.#o.clock.now();
     const listen = peer.listenEndpoint;
     if (listen && this.isGossipable(listen)) {
       remember(state.known, formatEndpoint(listen));

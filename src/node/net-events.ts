@@ -46,9 +46,8 @@ export function wireNetEvents(s: NodeSession): void {
     s.counters.connection(conn.direction);
     const listen = conn.remoteListenEndpoint;
     s.ledger.connected(id, formatEndpoint(listen ?? conn.remoteEndpoint), conn.direction);
-    // First the book learns where the peer listens (so the governor's bookGood finds the entry)…
     s.exchange.peerConnected(exchangePeer(s, conn));
-    // …then the governor decides what the peer is (and may close it at once).
+    // First the governor learns of the peer (so the address it listens on counts as in use)…
     s.driver.feed({
       type: 'handshakeDone',
       id,
@@ -57,6 +56,8 @@ export function wireNetEvents(s: NodeSession): void {
       ...(listen ? { listenEndpoint: listen } : {}),
       ...(conn.minRttMs !== undefined ? { rttMs: conn.minRttMs } : {}),
     });
+    // …then peer exchange notes where it listens and announces us, unless the governor closed it at once.
+    if (conn.isOpen) s.exchange.peerIntroduced(id);
   });
 
   cm.on('closed', (e) => {

@@ -157,9 +157,12 @@ export class Node {
         this.on('peer:connected', (e) => {
           if (e.endpoint !== key || e.direction !== 'outbound') return;
           done();
-          const info = e.id !== undefined ? this.peer(e.id) : undefined;
-          if (info) resolve(info);
-          else reject(new ConnectError(key, 'the connection closed right after the handshake'));
+          // The governor promotes it in the same step: answer once that step is over.
+          queueMicrotask(() => {
+            const info = e.id !== undefined ? this.peer(e.id) : undefined;
+            if (info) resolve(info);
+            else reject(new ConnectError(key, 'the connection closed right after the handshake'));
+          });
         }),
         this.on('peer:dial-failed', (e) => {
           if (e.endpoint !== key) return;

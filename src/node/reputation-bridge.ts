@@ -48,6 +48,7 @@ export interface ReputationBridgeOptions {
 export class ReputationBridge {
   #o: ReputationBridgeOptions;
   #timer: Timer | undefined;
+  #timerAt = Infinity;
   #stopped = false;
 
   constructor(options: ReputationBridgeOptions) {
@@ -126,10 +127,27 @@ export class ReputationBridge {
     if (this.#stopped) return;
     const o = this.#o;
     for (const ban of o.reputation.sweep()) this.#lifted(ban, 'the ban expired');
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    this.#arm();
+  }
+
+  /** (Re)arms the sweep for the next expiry, or a minute from now. */
+  #arm(): void {
+    if (this.#stopped) return;
+    const o = this.#o;
     const now = o.scheduler.now();
     const next = o.reputation.bans.nextExpiry();
-    const wait = Math.max(1, Math.min(SWEEP_EVERY_MS, next === undefined ? SWEEP_EVERY_MS : next - now + 1));
-    this.#timer = o.scheduler.after(wait, () => this.#sweep());
+    const at = now + Math.max(1, Math.min(SWEEP_EVERY_MS, next === undefined ? SWEEP_EVERY_MS : next - now + 1));
+    if (this.#timer && at >= this.#timerAt) return;
+    this.#timer?.cancel();
+    this.#timerAt = at;
+    this.#timer = o.scheduler.after(at - now, () => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.#sweep();
+    });
   }
 
   #banned(ban: BanEntry, endpoint: string | undefined): void {
@@ -147,6 +165,7 @@ export class ReputationBridge {
       data,
     });
     o.feed({ type: 'banAdded', ban });
+    if (this.#timer) this.#arm();
   }
 
   #lifted(ban: BanEntry, reason: string): void {

@@ -53,6 +53,12 @@ function setup(opts: { hub?: boolean; banned?: string[]; discouraged?: string[];
   return { clock, b, sink, ex, reports };
 }
 
+/** The node's order: register the peer, then (the governor having taken it in) introduce it. */
+function connect(ex: PeerExchange, p: ExchangePeer): void {
+  ex.peerConnected(p);
+  ex.peerIntroduced(p.id);
+}
+
 const entry = (ep: string, time: number): AddrEntry => ({ endpoint: parseEndpoint(ep), services: 1n, time });
 const many = (n: number, time: number, from = 0) => Array.from({ length: n }, (_, k) => entry(`${30 + ((from + k) % 90)}.${((from + k) >> 8) & 255}.${(from + k) & 255}.1:7000`, time));
 
@@ -60,7 +66,7 @@ describe('PeerExchange: receiving ADDR', () => {
   it('treats more than 1000 entries as a high offence and takes nothing from the message', () => {
     const { ex, b, reports, clock } = setup();
     const p = peer('a', 'outbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     const before = b.size();
     ex.onAddr(p.id, many(1001, clock.now()));
     expect(reports).toEqual([{ id: p.id, severity: 'high', reason: 'addr-too-many' }]);
@@ -71,7 +77,7 @@ describe('PeerExchange: receiving ADDR', () => {
   it('rate-limits each peer: 1 token at first, 0.1 per second after, the excess dropped and counted', () => {
     const { ex, b, clock } = setup();
     const p = peer('a', 'inbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     const before = b.size();
     let out = ex.onAddr(p.id, many(10, clock.now()));
     expect(out).toMatchObject({ received: 10, accepted: 1, rateLimited: 9 });
@@ -85,7 +91,7 @@ describe('PeerExchange: receiving ADDR', () => {
   it('credits 1000 tokens after our GETADDR, so the answer we asked for is taken whole', () => {
     const { ex, b, clock } = setup();
     const p = peer('a', 'outbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     expect(ex.sendGetAddr(p.id)).toBe(true);
     expect(p.getaddrs).toBe(1);
     const out = ex.onAddr(p.id, many(1000, clock.now()));
@@ -97,7 +103,7 @@ describe('PeerExchange: receiving ADDR', () => {
   it('refuses port 0, unroutable, banned and discouraged addresses', () => {
     const { ex, clock } = setup({ banned: ['7.7.7.7'], discouraged: ['8.8.8.8'] });
     const p = peer('a', 'outbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     ex.sendGetAddr(p.id);
     const now = clock.now();
     const out = ex.onAddr(p.id, [entry('5.5.5.5:0', now), entry('192.168.1.1:7000', now), entry('127.0.0.1:7000', now), entry('7.7.7.7:7000', now), entry('8.8.8.8:7000', now), entry('9.9.9.9:7000', now)]);
@@ -107,7 +113,7 @@ describe('PeerExchange: receiving ADDR', () => {
   it('adds gossip with the peer IP as source and a 2 h penalty; a self-announcement gets none', () => {
     const { ex, b, clock, sink } = setup();
     const p = peer('a', 'outbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     ex.sendGetAddr(p.id);
     const now = clock.now();
     ex.onAddr(p.id, [entry('9.9.9.9:7000', now), entry('1.1.1.1:7001', now)]);
@@ -122,7 +128,7 @@ describe('PeerExchange: receiving ADDR', () => {
   it('dates times before 1973 or more than 10 min ahead 5 days back', () => {
     const { ex, b, clock } = setup();
     const p = peer('a', 'outbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     ex.sendGetAddr(p.id);
     const now = clock.now();
     ex.onAddr(p.id, [entry('9.9.9.9:7000', now + 11 * 60_000), entry('9.9.9.8:7000', 5000)]);
@@ -135,8 +141,8 @@ describe('PeerExchange: relaying', () => {
     const env = setup();
     const src = peer('src', 'inbound', '1.1.1.1');
     const others = Array.from({ length: 6 }, (_, i) => peer(`p${i}`, 'outbound', `2.${i}.0.1`));
-    env.ex.peerConnected(src);
-    for (const o of others) env.ex.peerConnected(o);
+    connect(env.ex, src);
+    for (const o of others) connect(env.ex, o);
     for (const o of others) o.sent.length = 0;
     return { ...env, src, others };
   }
@@ -169,7 +175,7 @@ describe('PeerExchange: relaying', () => {
   it("relays an inbound peer's listening endpoint (its self-announcement) to 2 peers", () => {
     const { ex, others } = network();
     const newcomer = peer('new', 'inbound', '3.3.3.3', 7100);
-    ex.peerConnected(newcomer);
+    connect(ex, newcomer);
     expect(relayed(others).filter((x) => x.endsWith('3.3.3.3:7100'))).toHaveLength(2);
   });
 });
@@ -179,7 +185,7 @@ describe('PeerExchange: GETADDR', () => {
     const { ex, b, clock, reports } = setup();
     for (let i = 0; i < 200; i++) b.add([{ endpoint: `${40 + (i % 100)}.${i}.0.1:7000`, time: clock.now() }], `${40 + (i % 100)}.${i}.0.1`);
     const p = peer('a', 'inbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     const n = ex.onGetAddr(p.id);
     expect(n).toBe(Math.max(23, Math.floor(b.size() * 0.23)));
     const answerP = p.sent.at(-1)!;
@@ -188,7 +194,7 @@ describe('PeerExchange: GETADDR', () => {
     expect(reports).toEqual([{ id: p.id, severity: 'low', reason: 'repeated-getaddr' }]);
     // Another connection gets the same cached set.
     const q = peer('b', 'inbound', '1.1.1.2');
-    ex.peerConnected(q);
+    connect(ex, q);
     ex.onGetAddr(q.id);
     const ips = (answer: AddrEntry[]) => answer.map((e) => e.endpoint.ip).sort();
     expect(ips(q.sent.at(-1)!)).toEqual(ips(answerP));
@@ -198,7 +204,7 @@ describe('PeerExchange: GETADDR', () => {
     const { ex, b, clock } = setup();
     b.add([{ endpoint: '9.9.9.9:7000', time: clock.now() }], '9.9.9.9');
     const p = peer('a', 'outbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     p.sent.length = 0;
     expect(ex.onGetAddr(p.id)).toBeUndefined();
     expect(p.sent).toEqual([]);
@@ -209,7 +215,7 @@ describe('PeerExchange: GETADDR', () => {
     const { ex, b, clock } = setup({ banned: ['7.7.7.7'], discouraged: ['8.8.8.8'] });
     for (const ep of ['7.7.7.7:7000', '8.8.8.8:7000', '9.9.9.9:7000', '9.9.9.9:0']) b.add([{ endpoint: ep, time: clock.now() }], '5.5.5.5');
     const p = peer('a', 'inbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     ex.onGetAddr(p.id);
     // What is left: the one clean address, and the requester's own (it told us in its HELLO).
     expect(p.sent.at(-1)!.map((e) => formatEndpoint(e.endpoint)).sort()).toEqual(['1.1.1.1:7000', '9.9.9.9:7000']);
@@ -219,7 +225,7 @@ describe('PeerExchange: GETADDR', () => {
     const { ex, b, clock } = setup({ hub: true });
     for (let i = 0; i < 300; i++) b.add([{ endpoint: `${40 + (i % 100)}.${i & 255}.${i >> 8}.1:7000`, time: clock.now() }], `${40 + (i % 100)}.${i & 255}.${i >> 8}.1`);
     const p = peer('a', 'outbound', '1.1.1.1');
-    ex.peerConnected(p);
+    connect(ex, p);
     expect(ex.onGetAddr(p.id)).toBe(b.size());
   });
 });
@@ -227,9 +233,9 @@ describe('PeerExchange: GETADDR', () => {
 describe('PeerExchange: connections', () => {
   it("adds an inbound peer's listening endpoint (origin inbound) and an outbound one's (origin exchange), with its own IP as source", () => {
     const { ex, b } = setup();
-    ex.peerConnected(peer('a', 'inbound', '4.4.4.4', 7100));
-    ex.peerConnected(peer('b', 'outbound', '5.5.5.5', 7000));
-    ex.peerConnected(peer('c', 'inbound', '6.6.6.6', 0));
+    connect(ex, peer('a', 'inbound', '4.4.4.4', 7100));
+    connect(ex, peer('b', 'outbound', '5.5.5.5', 7000));
+    connect(ex, peer('c', 'inbound', '6.6.6.6', 0));
     expect(b.get('4.4.4.4:7100')).toMatchObject({ origin: 'inbound', source: '4.4.4.4' });
     expect(b.get('5.5.5.5:7000')).toMatchObject({ origin: 'exchange', source: '5.5.5.5' });
     expect(b.size()).toBe(2);
@@ -239,8 +245,8 @@ describe('PeerExchange: connections', () => {
     const { ex } = setup({ self: [{ ip: '3.3.3.3', port: 7000 }] });
     const out = peer('a', 'outbound', '4.4.4.4');
     const inb = peer('b', 'inbound', '5.5.5.5');
-    ex.peerConnected(out);
-    ex.peerConnected(inb);
+    connect(ex, out);
+    connect(ex, inb);
     expect(out.sent[0]!.map((e) => formatEndpoint(e.endpoint))).toEqual(['3.3.3.3:7000']);
     expect(inb.sent.flat().map((e) => formatEndpoint(e.endpoint))).not.toContain('3.3.3.3:7000');
   });
