@@ -10,9 +10,7 @@ function setup(execute: (driver: GovernorDriver, effects: GovernorEffect[]) => v
   const state = createGovernorState({ targets: { hot: 1, outbound: 2 } }, clock, random);
   const errors: string[] = [];
   const selects: number[] = [];
-  // eslint-disable-next-line prefer-const
-  let driver: GovernorDriver;
-  driver = new GovernorDriver({
+  const driver: GovernorDriver = new GovernorDriver({
     state,
     scheduler: clock,
     random,
