@@ -1,6 +1,7 @@
 // Bitcoin Core's addrman fuzz targets, ported: random sequences of every operation keep every invariant.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatEndpoint } from '../../../src/core/address/index.js';
 import { AddressBook, type AddressBookEntry, type AddressOrigin } from '../../../src/core/addrbook/index.js';
 import { createRandom } from '../../../src/core/random.js';
 import { SettableClock } from './helpers.js';
@@ -87,7 +88,7 @@ function run(book: AddressBook, clock: SettableClock, op: Op): void {
       break;
     case 'get': {
       const e = book.get(op.endpoint);
-      if (e) expect(`${isIpv6(e) ? `[${e.endpoint.ip}]` : e.endpoint.ip}:${e.endpoint.port}`).toBe(op.endpoint);
+      if (e) expect(formatEndpoint(e.endpoint)).toBe(formatEndpoint(op.endpoint));
       break;
     }
     case 'setServices':
