@@ -55,6 +55,8 @@ export interface ConfigSources {
 
 export interface LoadedConfig {
   config: ResolvedConfig;
+  /** The merged settings before defaults: what createNode takes. */
+  input: NodeConfig;
   /** Where --config pointed, if anywhere. */
   file?: string;
   /** Values of extraFlags. */
@@ -205,7 +207,7 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
   try {
     const config = resolveConfig(merged);
     if (problems.length) throw new ConfigError(problems);
-    return { config, file, extras };
+    return { config, input: merged as NodeConfig, file, extras };
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError([...problems, ...err.problems.filter((p) => !problems.includes(p))]);
     throw err;

@@ -1,0 +1,79 @@
+// The last hour of a node's numbers, sampled in the server so a freshly opened dashboard can draw its charts.
+
+import type { Scheduler, Timer } from '../core/clock.js';
+import type { Node } from '../node/index.js';
+import { documented } from './openapi.js';
+import type { FastifyInstance } from './server.js';
+
+export const SAMPLE_INTERVAL_MS = 5000;
+/** One hour of samples. */
+export const SAMPLES_KEPT = 720;
+
+/** Cumulative totals at one moment; the page turns consecutive samples into rates. */
+export interface Sample {
+  at: number;
+  peers: { outbound: { hot: number; warm: number }; inbound: { hot: number; warm: number } };
+  messages: { in: number; out: number };
+  bytes: { in: number; out: number };
+  dials: Record<string, number>;
+  penalties: Record<string, number>;
+}
+
+const sum = (t: Record<string, number>) => Object.values(t).reduce((a, b) => a + b, 0);
+
+export function takeSample(node: Node, at: number): Sample {
+  const s = node.stats();
+  return {
+    at,
+    peers: { outbound: { ...s.peers.outbound }, inbound: { ...s.peers.inbound } },
+    messages: { in: sum(s.counters.messages.in), out: sum(s.counters.messages.out) },
+    bytes: { ...s.bytes },
+    dials: { ...s.counters.dials },
+    penalties: { ...s.counters.penalties },
+  };
+}
+
+/** Samples the node every 5 s into a ring of one hour and serves it at GET /api/v1/series. */
+export class SeriesRecorder {
+  readonly #samples: Sample[] = [];
+  #timer: Timer | undefined;
+
+  constructor(
+    readonly node: Node,
+    readonly scheduler: Scheduler,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.record();
+      this.#timer = this.scheduler.after(SAMPLE_INTERVAL_MS, tick);
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.#timer?.cancel();
+  }
+
+  record(): void {
+    this.#samples.push(takeSample(this.node, this.scheduler.now()));
+    if (this.#samples.length > SAMPLES_KEPT) this.#samples.shift();
+  }
+
+  samples(): Sample[] {
+    return [...this.#samples];
+  }
+
+  register(app: FastifyInstance): void {
+    app.get(
+      '/api/v1/series',
+      {
+        schema: documented({
+          summary: 'The last hour of peer counts and cumulative traffic, dial and penalty totals, one sample per 5 s',
+          tags: ['status'],
+        }),
+      },
+      async () => ({ intervalMs: SAMPLE_INTERVAL_MS, samples: [...this.samples(), takeSample(this.node, this.scheduler.now())] }),
+    );
+  }
+}

@@ -1,0 +1,298 @@
+// The CLI's clients of a running node's API: status, peers, bans, ban, unban, connect, disconnect, explain.
+
+import { formatDuration, parseDuration } from '../core/duration.js';
+import { flagsHelp, parseArgs, type FlagSpec } from './args.js';
+import { ClientError, NodeClient } from './client.js';
+import type { CliIo } from './io.js';
+import { formatBytes, formatTime, renderTable, shortId } from './table.js';
+
+const COMMON: Record<string, FlagSpec> = {
+  api: { kind: 'string', value: 'URL', help: "the node's API (default: <data-dir>/api.url, else http://127.0.0.1:7001)" },
+  'data-dir': { kind: 'string', value: 'DIR', help: "the node's data dir, to find its API and token (default ./peerwarden-data)" },
+  token: { kind: 'string', value: 'TOKEN', help: 'API token for changes (default: PEERWARDEN_TOKEN, else <data-dir>/api.token)' },
+  json: { kind: 'bool', help: 'print JSON for scripts' },
+  help: { kind: 'bool', short: 'h', help: 'show this help' },
+};
+
+interface ClientCommand {
+  usage: string;
+  summary: string;
+  flags?: Record<string, FlagSpec>;
+  /** Positional arguments required (exactly). */
+  args: number;
+  run(c: NodeClient, args: string[], flags: Record<string, string | boolean | number>, io: CliIo): Promise<unknown>;
+}
+
+interface PeerJson {
+  id: string;
+  endpoint: string;
+  direction: string;
+  temperature: string;
+  score: number;
+  rttMs?: number;
+  connectedAt: number;
+  bytesIn: number;
+  bytesOut: number;
+  busy: boolean;
+  static: boolean;
+  trusted: boolean;
+  userAgent: string;
+}
+
+interface BanJson {
+  target: string;
+  kind: string;
+  reason: string;
+  createdAt: number;
+  expiresAt?: number;
+}
+
+interface EventJson {
+  at: number;
+  id?: string;
+  endpoint?: string;
+  kind: string;
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
+const enc = encodeURIComponent;
+
+function peersTable(peers: PeerJson[], now: number): string {
+  if (peers.length === 0) return 'no connected peers\n';
+  const rows = peers.map((p) => [
+    shortId(p.id),
+    p.endpoint,
+    p.direction === 'inbound' ? 'in' : 'out',
+    p.temperature,
+    p.score.toFixed(1),
+    p.rttMs === undefined ? '' : `${Math.round(p.rttMs)} ms`,
+    formatBytes(p.bytesIn),
+    formatBytes(p.bytesOut),
+    formatDuration(now - p.connectedAt),
+    [p.busy && 'busy', p.static && 'static', p.trusted && 'trusted'].filter(Boolean).join(','),
+  ]);
+  return renderTable(['ID', 'ENDPOINT', 'DIR', 'TEMP', 'SCORE', 'RTT', 'IN', 'OUT', 'UP', 'FLAGS'], rows);
+}
+
+function bansTable(bans: BanJson[], now: number): string {
+  if (bans.length === 0) return 'no bans\n';
+  return renderTable(
+    ['TARGET', 'KIND', 'EXPIRES', 'REASON'],
+    bans.map((b) => [b.kind === 'id' ? shortId(b.target) : b.target, b.kind, b.expiresAt ? `in ${formatDuration(b.expiresAt - now)}` : 'never', b.reason]),
+  );
+}
+
+/** One history line of `explain`: time, what happened, and why. */
+function explainLine(e: EventJson): string {
+  const what: Record<string, string> = {
+    'peer:discovered': 'address learned',
+    'peer:dialing': 'dialling',
+    'peer:dial-failed': 'dial failed',
+    'peer:connected': 'connected',
+    'peer:promoted': 'promoted',
+    'peer:demoted': 'demoted',
+    'peer:disconnected': 'disconnected',
+    'peer:refused': 'refused',
+    'peer:busy': 'busy flag changed',
+    'peer:feeler': 'feeler',
+    'peer:penalized': 'penalised',
+    'peer:banned': 'BANNED',
+    'peer:unbanned': 'unbanned',
+  };
+  const data = e.data ?? {};
+  const extra = Object.entries(data)
+    .filter(([k]) => !['direction'].includes(k))
+    .map(([k, v]) => `${k}=${/At$/.test(k) && typeof v === 'number' && v > 1e12 ? formatTime(v) : String(v)}`)
+    .join(' ');
+  const dir = data.direction ? ` ${String(data.direction)}` : '';
+  return `${formatTime(e.at)}  ${(what[e.kind] ?? e.kind).padEnd(17)} ${e.endpoint ?? ''}${dir}  — ${e.reason ?? ''}${extra ? `  (${extra})` : ''}`;
+}
+
+const COMMANDS: Record<string, ClientCommand> = {
+  status: {
+    usage: 'status',
+    summary: "the node's identity, health and peer counts against its targets",
+    args: 0,
+    async run(c, _a, flags, io) {
+      const s = (await c.get('/api/v1/status')) as {
+        id: string;
+        mode: string;
+        version: string;
+        network: string;
+        uptimeMs: number;
+        listen: string[];
+        health: { status: string; reason: string };
+        peers: { total: number; outbound: { hot: number; warm: number }; inbound: { hot: number; warm: number } };
+        targets: { hot: number; outbound: number; maxInbound: number; maxTotal: number };
+        addresses: { total: number; new: number; tried: number };
+        bans: number;
+      };
+      if (flags.json) return s;
+      const out = s.peers.outbound.hot + s.peers.outbound.warm;
+      const inb = s.peers.inbound.hot + s.peers.inbound.warm;
+      io.out(
+        [
+          `${s.mode} ${s.id}  (peerwarden ${s.version}, network ${s.network}, up ${formatDuration(s.uptimeMs)})`,
+          `health     ${s.health.status}: ${s.health.reason}`,
+          `listening  ${s.listen.join(', ')}  API ${c.baseUrl}`,
+          `outbound   ${out}/${s.targets.outbound} (hot ${s.peers.outbound.hot}/${s.targets.hot}, warm ${s.peers.outbound.warm})`,
+          `inbound    ${inb}/${s.targets.maxInbound} (hot ${s.peers.inbound.hot}, warm ${s.peers.inbound.warm})`,
+          `addresses  ${s.addresses.total} known (${s.addresses.tried} tried, ${s.addresses.new} new)`,
+          `bans       ${s.bans}`,
+          '',
+        ].join('\n'),
+      );
+      return undefined;
+    },
+  },
+  peers: {
+    usage: 'peers',
+    summary: 'connected peers: direction, temperature, score, round trip, traffic',
+    args: 0,
+    async run(c, _a, flags, io) {
+      const r = (await c.get('/api/v1/peers')) as { peers: PeerJson[] };
+      if (flags.json) return r;
+      io.out(peersTable(r.peers, Date.now()));
+      return undefined;
+    },
+  },
+  bans: {
+    usage: 'bans',
+    summary: 'active bans',
+    args: 0,
+    async run(c, _a, flags, io) {
+      const r = (await c.get('/api/v1/bans')) as { bans: BanJson[] };
+      if (flags.json) return r;
+      io.out(bansTable(r.bans, Date.now()));
+      return undefined;
+    },
+  },
+  ban: {
+    usage: 'ban <node-id | ip | cidr> [--for 1h] [--reason TEXT]',
+    summary: 'ban a node id, an IP or a subnet (default: until unbanned)',
+    args: 1,
+    flags: {
+      for: { kind: 'string', value: 'DURATION', help: 'how long, e.g. 30m, 1h, 7d (default: until unbanned)' },
+      reason: { kind: 'string', value: 'TEXT', help: 'why (shown in bans and in the peer history)' },
+    },
+    async run(c, [target], flags, io) {
+      const body: Record<string, unknown> = { target, reason: (flags.reason as string | undefined) ?? 'banned from the command line' };
+      if (typeof flags.for === 'string') body.durationMs = parseDuration(flags.for);
+      const r = (await c.post('/api/v1/bans', body)) as { ban: BanJson };
+      if (flags.json) return r;
+      io.out(`banned ${r.ban.target} (${r.ban.kind}) ${r.ban.expiresAt ? `until ${formatTime(r.ban.expiresAt)}` : 'until unbanned'}: ${r.ban.reason}\n`);
+      return undefined;
+    },
+  },
+  unban: {
+    usage: 'unban <node-id | ip | cidr>',
+    summary: 'lift a ban',
+    args: 1,
+    async run(c, [target], flags, io) {
+      const r = await c.delete(`/api/v1/bans/${enc(target!)}`);
+      if (flags.json) return r;
+      io.out(`unbanned ${target}\n`);
+      return undefined;
+    },
+  },
+  connect: {
+    usage: 'connect <ip:port> [--static]',
+    summary: 'connect to a peer now (with --static, keep it connected)',
+    args: 1,
+    flags: { static: { kind: 'bool', help: 'keep this peer connected from now on' } },
+    async run(c, [endpoint], flags, io) {
+      const r = (await c.post('/api/v1/peers', { endpoint, static: flags.static === true })) as { peer: PeerJson };
+      if (flags.json) return r;
+      io.out(`connected to ${r.peer.endpoint}: ${r.peer.id} (${r.peer.direction}, ${r.peer.temperature}${r.peer.static ? ', static' : ''})\n`);
+      return undefined;
+    },
+  },
+  disconnect: {
+    usage: 'disconnect <node-id>',
+    summary: 'close the connection to a peer',
+    args: 1,
+    async run(c, [id], flags, io) {
+      const r = await c.delete(`/api/v1/peers/${enc(id!)}`);
+      if (flags.json) return r;
+      io.out(`disconnected ${shortId(id!)}\n`);
+      return undefined;
+    },
+  },
+  explain: {
+    usage: 'explain <node-id>',
+    summary: "a peer's history: where it was learned, each dial, promotion, demotion, penalty and ban, with reasons",
+    args: 1,
+    flags: { limit: { kind: 'int', value: 'N', help: 'newest events to show (default 500)' } },
+    async run(c, [id], flags, io) {
+      const q = typeof flags.limit === 'number' ? `?limit=${flags.limit}` : '';
+      const r = (await c.get(`/api/v1/peers/${enc(id!)}${q}`)) as {
+        id: string;
+        connected: boolean;
+        peer?: PeerJson;
+        ban?: BanJson;
+        history: EventJson[];
+      };
+      if (flags.json) return r;
+      const lines = [`peer ${r.id}`];
+      if (r.peer) {
+        lines.push(
+          `now        connected ${r.peer.direction} at ${r.peer.endpoint}, ${r.peer.temperature}, score ${r.peer.score.toFixed(1)}${r.peer.busy ? ', busy' : ''}${r.peer.static ? ', static' : ''}`,
+        );
+      } else lines.push('now        not connected');
+      if (r.ban) lines.push(`ban        ${r.ban.reason} (${r.ban.expiresAt ? `until ${formatTime(r.ban.expiresAt)}` : 'until unbanned'})`);
+      lines.push('', `history (${r.history.length} events, oldest first):`);
+      for (const e of r.history) lines.push(`  ${explainLine(e)}`);
+      io.out(`${lines.join('\n')}\n`);
+      return undefined;
+    },
+  },
+};
+
+export const CLIENT_COMMANDS = Object.fromEntries(Object.entries(COMMANDS).map(([k, v]) => [k, v.summary]));
+
+function usage(name: string): string {
+  const cmd = COMMANDS[name]!;
+  return `Usage: peerwarden ${cmd.usage} [options]\n\n${cmd.summary[0]!.toUpperCase()}${cmd.summary.slice(1)}.\n\nOptions:\n${flagsHelp({ ...(cmd.flags ?? {}), ...COMMON })}\n`;
+}
+
+/** Runs one client command; exit codes: 0 ok, 1 refused by the node, 2 usage, 3 node not reachable, 4 not found. */
+export async function runClientCommand(name: string, argv: string[], io: CliIo): Promise<number> {
+  const cmd = COMMANDS[name]!;
+  const { flags, positionals, problems } = parseArgs(argv, { ...(cmd.flags ?? {}), ...COMMON });
+  if (flags.help) {
+    io.out(usage(name));
+    return 0;
+  }
+  if (positionals.length !== cmd.args) {
+    problems.push(cmd.args === 0 ? `unexpected argument ${JSON.stringify(positionals[0])}` : `expected ${cmd.args === 1 ? 'one argument' : `${cmd.args} arguments`}: peerwarden ${cmd.usage}`);
+  }
+  if (typeof flags.for === 'string') {
+    try {
+      parseDuration(flags.for);
+    } catch (err) {
+      problems.push(`--for: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length) {
+    io.err(`peerwarden ${name}: ${problems.join('; ')}\nRun "peerwarden ${name} --help" for usage.\n`);
+    return 2;
+  }
+  const client = new NodeClient({
+    api: flags.api as string | undefined,
+    token: flags.token as string | undefined,
+    dataDir: (flags['data-dir'] as string | undefined) ?? process.env.PEERWARDEN_DATA_DIR ?? './peerwarden-data',
+    env: process.env,
+  });
+  try {
+    const json = await cmd.run(client, positionals, flags, io);
+    if (flags.json) io.out(`${JSON.stringify(json, null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ClientError) {
+      io.err(`peerwarden ${name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,161 @@
+// `peerwarden node` and `peerwarden hub`: run a node as a daemon with its API, logs and graceful shutdown.
+
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startNodeApi, type NodeApi } from '../api/node-api.js';
+import { ListenError } from '../api/server.js';
+import { loadOrCreateToken } from '../api/token.js';
+import { ConfigError, createNode, type Node, type PeerEvent } from '../node/index.js';
+import { systemScheduler } from '../platform/index.js';
+import { StoreError } from '../store/index.js';
+import { VERSION } from '../version.js';
+import { API_URL_FILE } from './client.js';
+import { loadNodeConfig, nodeFlagsHelp } from './config-sources.js';
+import type { CliIo } from './io.js';
+import { createLogger, type Logger } from './logger.js';
+import { onShutdownSignals } from './signals.js';
+
+/** Exit codes: 0 clean stop, 1 could not start (port, data dir, database), 2 invalid configuration. */
+export const EXIT_START_FAILED = 1;
+export const EXIT_BAD_CONFIG = 2;
+
+const HELP = (mode: 'node' | 'hub') => `Usage: peerwarden ${mode} [--config FILE] [options]
+
+${
+  mode === 'hub'
+    ? 'Runs a hub (DESIGN §10): it accepts short connections, learns where each peer listens and hands\naddresses out generously, so nodes that know only the hub find each other.'
+    : 'Runs a peerwarden node: it keeps itself connected to a diverse, honest set of peers and serves the\nHTTP API and dashboard (default http://127.0.0.1:<p2p port + 1>/).'
+}
+
+Settings come from --config (TOML or JSON), PEERWARDEN_* variables and flags; flags win.
+Every setting is documented in docs/operations.md.
+
+Options:
+  --config <file>         configuration file (TOML or JSON)
+  --reset-address-book    back up the database, then start with a fresh address book
+  --no-api                do not serve the HTTP API
+${nodeFlagsHelp()}
+  -h, --help              show this help
+`;
+
+/** Why the data dir cannot be used, or undefined when it is fine (created if missing). */
+function checkDataDir(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK | constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return `the data dir ${resolve(dir)} is not usable (${code}): make it writable by this user, or choose another with --data-dir`;
+  }
+}
+
+function listenProblem(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = e.code ?? e.cause?.code;
+  const text = `${e.message ?? ''}`;
+  if (code === 'EADDRINUSE' || /EADDRINUSE/.test(text)) {
+    return `the p2p address is already in use (${text}): stop the other process or pick another with --listen`;
+  }
+  if (code === 'EADDRNOTAVAIL' || /EADDRNOTAVAIL/.test(text)) return `the p2p address is not one of this machine's (${text}): fix --listen`;
+  if (code === 'EACCES' || /EACCES/.test(text)) return `not allowed to listen there (${text}): use a port above 1023`;
+  return undefined;
+}
+
+/** Peer events worth an info line; the rest are debug. */
+const NOTABLE = new Set(['peer:connected', 'peer:disconnected', 'peer:banned', 'peer:unbanned', 'peer:promoted', 'peer:demoted', 'peer:penalized']);
+
+function logPeerEvents(node: Node, log: Logger): void {
+  node.on('peer:event', (e: PeerEvent) => {
+    const fields = { event: e.type, peer: e.id?.slice(0, 12), endpoint: e.endpoint, direction: e.direction, reason: e.reason };
+    if (NOTABLE.has(e.type)) log.info(fields, `${e.type.slice(5)} ${e.id ? e.id.slice(0, 12) : (e.endpoint ?? '')}: ${e.reason}`);
+    else log.debug(fields, e.type);
+  });
+  node.on('node:error', (e) => log.error({ context: e.context, err: e.error.message }, `background failure in ${e.context}: ${e.error.message}`));
+}
+
+/** Runs a node (or a hub) until SIGINT/SIGTERM; resolves to the exit code. */
+export async function runNodeCommand(argv: string[], io: CliIo, mode: 'node' | 'hub' = 'node'): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(HELP(mode));
+    return 0;
+  }
+  let loaded;
+  try {
+    loaded = loadNodeConfig({
+      argv,
+      env: process.env,
+      extraFlags: { 'reset-address-book': 'bool' },
+      base: mode === 'hub' ? { hub: true } : {},
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`peerwarden ${mode}: ${err.message}\nRun "peerwarden ${mode} --help" for the options; docs/operations.md documents every key.\n`);
+      return EXIT_BAD_CONFIG;
+    }
+    throw err;
+  }
+  const { config } = loaded;
+  const dataDir = config.dataDir ?? './peerwarden-data';
+  const log = createLogger(config.logLevel);
+  const shutdown = onShutdownSignals(log);
+  const fail = (message: string) => {
+    io.err(`peerwarden ${mode}: ${message}\n`);
+    return EXIT_START_FAILED;
+  };
+
+  const dirProblem = checkDataDir(dataDir);
+  if (dirProblem) return fail(dirProblem);
+
+  let node: Node;
+  try {
+    node = await createNode({ ...loaded.input, dataDir }, {
+      resetAddressBook: loaded.extras['reset-address-book'] === true,
+    });
+    await node.start();
+  } catch (err) {
+    if (err instanceof StoreError) return fail(err.message);
+    const listen = listenProblem(err);
+    if (listen) return fail(listen);
+    if (err instanceof ConfigError) return fail(err.message);
+    return fail(`could not start: ${(err as Error).message}`);
+  }
+  logPeerEvents(node, log);
+
+  let api: NodeApi | undefined;
+  if (config.api) {
+    try {
+      api = await startNodeApi({ node, listen: config.api.listen, token: loadOrCreateToken(dataDir), version: VERSION, mode, scheduler: systemScheduler });
+      writeFileSync(join(dataDir, API_URL_FILE), `${api.url}\n`);
+    } catch (err) {
+      await node.stop();
+      if (err instanceof ListenError) return fail(err.message);
+      throw err;
+    }
+  }
+
+  const banner = {
+    id: node.id,
+    mode,
+    network: config.network,
+    listen: node.listenAddresses,
+    api: api?.url,
+    dataDir: resolve(dataDir),
+    encryption: config.encryption,
+  };
+  const apiText = api ? `${api.url}/ (dashboard), token in ${join(resolve(dataDir), 'api.token')}` : 'off';
+  if (process.stdout.isTTY) {
+    io.out(
+      `\npeerwarden ${VERSION} ${mode} ${node.id}\n  network   ${config.network}\n  listening ${node.listenAddresses.join(', ')} (${config.encryption})\n  API       ${apiText}\n  data dir  ${resolve(dataDir)}\n\n`,
+    );
+  }
+  log.info(banner, `${mode} ${node.id.slice(0, 12)} listening on ${node.listenAddresses.join(', ')}; API ${apiText}; data dir ${resolve(dataDir)}`);
+
+  const signal = await shutdown;
+  log.info({ signal }, 'saying goodbye to peers, saving anchors, flushing the store');
+  await api?.close();
+  rmSync(join(dataDir, API_URL_FILE), { force: true });
+  await node.stop();
+  log.info('stopped cleanly');
+  return 0;
+}
