@@ -14,5 +14,5 @@ export {
   type StoredAnchor,
   type StoredEvent,
   type EventQuery,
-  type BanKind,
+  type StoredBanKind,
 } from './types.js';

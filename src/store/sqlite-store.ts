@@ -13,7 +13,7 @@ import { MIGRATIONS, OWN_TABLES, SCHEMA_VERSION } from './schema.js';
 import {
   DEFAULT_EVENT_CAP,
   DEFAULT_EVENT_LIMIT,
-  type BanKind,
+  type StoredBanKind,
   type EventQuery,
   type Store,
   type StoredAnchor,
@@ -242,7 +242,7 @@ export class SqliteStore implements Store {
 
   bans(): StoredBan[] {
     return (this.#s.allBans!.all() as BanRow[]).map((r) => {
-      const ban: StoredBan = { target: r.target, kind: r.kind as BanKind, reason: r.reason, createdAt: r.created_at };
+      const ban: StoredBan = { target: r.target, kind: r.kind as StoredBanKind, reason: r.reason, createdAt: r.created_at };
       if (r.expires_at !== null) ban.expiresAt = r.expires_at;
       return ban;
     });

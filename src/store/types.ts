@@ -2,12 +2,13 @@
 
 import type { AddressBook, AddressBookSnapshot } from '../core/addrbook/index.js';
 
-export type BanKind = 'id' | 'ip' | 'subnet';
+/** What a ban targets (the same kinds as the reputation layer's BanKind). */
+export type StoredBanKind = 'id' | 'ip' | 'subnet';
 
 /** A ban: a node id, an IP or a subnet (CIDR), with why and until when (absent: forever). */
 export interface StoredBan {
   target: string;
-  kind: BanKind;
+  kind: StoredBanKind;
   reason: string;
   createdAt: number;
   expiresAt?: number;
