@@ -2,6 +2,7 @@
 import { VERSION } from '../version.js';
 import { processIo, type CliIo } from './io.js';
 import { CLIENT_COMMANDS, runClientCommand } from './client-commands.js';
+import { runDevnet } from './devnet/devnet.js';
 import { runNodeCommand } from './node-command.js';
 import { runWatch } from './watch.js';
 
@@ -15,6 +16,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   node: { summary: 'run a node: keep it well connected and serve its API and dashboard', run: (a, io) => runNodeCommand(a, io, 'node') },
   hub: { summary: 'run a hub that introduces peers to each other', run: (a, io) => runNodeCommand(a, io, 'hub') },
+  devnet: { summary: 'start N nodes on this machine and watch them find each other', run: runDevnet },
   watch: { summary: "track a cardano-node's peers from its log and sockets", run: runWatch },
   ...Object.fromEntries(
     Object.entries(CLIENT_COMMANDS).map(([name, summary]) => [name, { summary, run: (a: string[], io: CliIo) => runClientCommand(name, a, io) }]),

@@ -1,0 +1,23 @@
+// The devnet's terminal summary: one line per node, redrawn in place on a terminal.
+
+import { formatDuration } from '../../core/duration.js';
+import { renderTable, shortId } from '../table.js';
+import type { NetworkVerdict, NodeView } from './monitor.js';
+
+export function renderSummary(views: NodeView[], verdict: NetworkVerdict, elapsedMs: number, uiUrl: string | undefined): string {
+  const now = Date.now();
+  const rows = views.map((v) => [
+    String(v.index),
+    v.id ? shortId(v.id) : v.exitCode !== undefined ? `exited ${v.exitCode}` : 'starting…',
+    v.ip,
+    `${v.outbound.hot}/${v.targets?.hot ?? '-'}`,
+    String(v.outbound.warm),
+    String(v.inbound.hot + v.inbound.warm),
+    String(v.addresses),
+    v.health?.status ?? '',
+    v.lastEvent ? `${formatDuration(now - v.lastEvent.at)} ago ${v.lastEvent.kind.replace('peer:', '')}: ${v.lastEvent.reason ?? ''}`.slice(0, 60) : '',
+  ]);
+  const table = renderTable(['#', 'ID', 'IP', 'HOT', 'WARM', 'IN', 'ADDRS', 'HEALTH', 'LAST EVENT'], rows);
+  const state = verdict.ok ? 'every node at its targets (or fully meshed), one connected graph' : verdict.problems[0] ?? '';
+  return `devnet: ${views.length} nodes, up ${formatDuration(elapsedMs)}${uiUrl ? `, network view at ${uiUrl}/` : ''}\n${table}${state}\n`;
+}
