@@ -269,7 +269,12 @@ export class NodeSession {
     this.discovery.stop();
     this.bridge.stop();
     this.driver.feed({ type: 'shutdown' });
-    await this.cm.close('shutdown');
+    // ConnectionManager.close() waits for its listeners before saying goodbye, and a TCP server's
+    // close waits for its connections: say goodbye to every peer at once, or two nodes stopping
+    // together would each wait for the other.
+    const closing = this.cm.close('shutdown');
+    for (const c of [...this.cm.connections()]) void c.disconnect('shutdown');
+    await closing;
     this.driver.stop();
     this.#flushTimer?.cancel();
     this.#flushTimer = undefined;

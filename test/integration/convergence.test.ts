@@ -30,7 +30,6 @@ async function bootstrap(seed: string) {
 describe('50 nodes on a memory network', () => {
   it('converge from 2 seeds to their targets (or a full mesh) within bounded virtual time, in one connected graph, and replay byte for byte', async () => {
     const first = await bootstrap('convergence');
-    // eslint-disable-next-line no-console
     console.log(`50-node convergence: ${first.virtualMs} ms virtual, ${first.wallMs.toFixed(0)} ms wall, ${first.connections} connections, outbound ${first.outbound.join(',')}`);
     expect(first.virtualMs).toBeDefined();
     expect(first.virtualMs!).toBeLessThanOrEqual(2 * 60_000);
