@@ -6,7 +6,7 @@ import type { Random } from '../core/random.js';
 import { PeerGoneError } from '../core/requests/errors.js';
 import { decodeMessage, decodeRequest, decodeResponse, encodeMessage, encodeRequest, encodeResponse } from '../wire/app-codec.js';
 import { FIRST_EXTENSION_TYPE, MessageType, PRE_HANDSHAKE_MAX_FRAME_BYTES, ResponseStatus } from '../wire/constants.js';
-import { decodeAddr, decodeGetAddr, decodePing, decodePong, encodeAddr, encodeGetAddr, encodePing, encodePong, type AddrEntry } from '../wire/control-codec.js';
+import { decodeAddr, decodeGetAddr, decodePing, decodePong, encodeAddr, encodeGetAddr, encodePong, type AddrEntry } from '../wire/control-codec.js';
 import { FrameDecoder } from '../wire/decoder.js';
 import { EncodeError, FrameTooLargeError, MalformedMessageError } from '../wire/errors.js';
 import type { EncodedFrame } from '../wire/frame.js';
@@ -15,6 +15,7 @@ import { topicText } from '../wire/topic.js';
 import { reasonCode, reasonName, type DisconnectReason } from '../wire/reasons.js';
 import type { CloseInfo, ResponseStatusName, Severity } from './events.js';
 import { Handshake, type HandshakeParams } from './handshake.js';
+import { KeepAlive } from './keepalive.js';
 import { OutboundQueue, type Priority } from './outbound-queue.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type RequestRouter } from './requests.js';
 import type { Link } from './transport.js';
@@ -71,9 +72,6 @@ export interface RequestOptions {
 
 const statusName: Record<ResponseStatusName, 0 | 1 | 2> = { ok: ResponseStatus.OK, error: ResponseStatus.ERROR, 'unknown-topic': ResponseStatus.UNKNOWN_TOPIC };
 
-/** Pings we remember while unanswered: a pong for any of them still measures the round trip. */
-const PING_MEMORY = 3;
-
 /**
  * One connection. Created by the ConnectionManager around a Link; handshakes at once and is
  * handed to the application only once authenticated ('open'). Handles to a connection that has
@@ -92,11 +90,6 @@ export class Connection {
   remoteNonce: Uint8Array | undefined;
   /** When the handshake completed (ms, from the injected clock). */
   connectedAt: number | undefined;
-  /** Last measured PING→PONG round trip, and the smallest seen (ms). */
-  rttMs: number | undefined;
-  minRttMs: number | undefined;
-  /** When the last PONG arrived (ms, injected clock): the peer was alive and reading then. */
-  lastPongAt: number | undefined;
   bytesIn = 0;
   messagesIn = 0;
   closeInfo: CloseInfo | undefined;
@@ -110,9 +103,7 @@ export class Connection {
   #state: ConnectionState = 'handshaking';
   #handshake: Handshake | undefined;
   #handshakeTimer: Timer | undefined;
-  #pingTimer: Timer | undefined;
-  #pings: { nonce: bigint; sentAt: number }[] | undefined;
-  #missedPongs = 0;
+  #keepAlive: KeepAlive | undefined;
   #closeTimer: Timer | undefined;
   #closedWaiters: ((info: CloseInfo) => void)[] | undefined;
 
@@ -135,6 +126,21 @@ export class Connection {
     // HELLO first: attach() may deliver bytes that arrived earlier, and our AUTH must follow our HELLO.
     this.#queue.enqueueControl(this.#handshake.hello);
     link.attach({ onData: this.#onData, onDrain: this.#onDrain, onClose: this.#onLinkClose });
+  }
+
+  /** Last measured PING→PONG round trip (ms); undefined until the first PONG. */
+  get rttMs(): number | undefined {
+    return this.#keepAlive?.rttMs;
+  }
+
+  /** Smallest round trip seen (ms): what eviction protects by. */
+  get minRttMs(): number | undefined {
+    return this.#keepAlive?.minRttMs;
+  }
+
+  /** When the last PONG arrived (ms, injected clock): the peer was alive and reading then. */
+  get lastPongAt(): number | undefined {
+    return this.#keepAlive?.lastPongAt;
   }
 
   get state(): ConnectionState {
@@ -322,8 +328,7 @@ export class Connection {
     this.closeInfo = info;
     this.#handshakeTimer?.cancel();
     this.#handshakeTimer = undefined;
-    this.#pingTimer?.cancel();
-    this.#pingTimer = undefined;
+    this.#keepAlive?.stop();
     this.#handshake = undefined;
     this.#decoder.stop();
     this.#owner.requests.dropPeer(this, `connection closed (${info.reason})`);
@@ -408,8 +413,7 @@ export class Connection {
         this.#handshakeTimer = undefined;
         this.#decoder.setLimit(this.#owner.config.maxFrameBytes);
         this.#owner.onEstablished(this);
-        // Measure the round trip at once (eviction and UIs want it early), then every interval.
-        if (this.#state === 'open') this.#ping();
+        if (this.#state === 'open') this.#startKeepAlive();
         return;
       }
     }
@@ -451,7 +455,7 @@ export class Connection {
         return;
       }
       case MessageType.PONG:
-        this.#onPong(decodePong(body));
+        this.#keepAlive?.onPong(decodePong(body));
         return;
       case MessageType.ADDR:
         owner.onAddr(this, decodeAddr(body));
@@ -486,45 +490,21 @@ export class Connection {
 
   // ---- keep-alive ----
 
-  #ping(): void {
-    const now = this.#owner.scheduler.now();
-    const pings = (this.#pings ??= []);
-    if (pings.length > 0) {
-      this.#missedPongs++;
-      if (this.#missedPongs >= this.#owner.config.maxMissedPongs) {
-        this.#fail('ping-timeout', `${this.#missedPongs} pings in a row went unanswered`);
-        return;
-      }
-    }
-    const bytes = this.#owner.random.bytes(8);
-    let nonce = 0n;
-    for (const b of bytes) nonce = (nonce << 8n) | BigInt(b);
-    pings.push({ nonce, sentAt: now });
-    if (pings.length > PING_MEMORY) pings.shift();
-    const result = this.#queue.enqueueControl(encodePing(nonce));
-    if (result === 'slow') {
-      this.#slow();
-      return;
-    }
-    this.#pingTimer = this.#owner.scheduler.after(this.#owner.config.pingIntervalMs, () => {
-      this.#pingTimer = undefined;
-      if (this.#state === 'open') this.#ping();
+  #startKeepAlive(): void {
+    const owner = this.#owner;
+    this.#keepAlive = new KeepAlive({
+      scheduler: owner.scheduler,
+      random: owner.random,
+      pingIntervalMs: owner.config.pingIntervalMs,
+      maxMissedPongs: owner.config.maxMissedPongs,
+      sendPing: (frame) => {
+        const result = this.#queue.enqueueControl(frame);
+        if (result === 'slow') this.#slow();
+        return result === 'queued';
+      },
+      timedOut: (missed) => this.#fail('ping-timeout', `${missed} pings in a row went unanswered`),
+      unsolicitedPong: () => owner.onMisbehaviour(this, 'low', 'unsolicited-pong', 'a PONG whose nonce matches no PING we sent'),
     });
-  }
-
-  #onPong(nonce: bigint): void {
-    const pings = this.#pings;
-    const i = pings ? pings.findIndex((p) => p.nonce === nonce) : -1;
-    if (i < 0) {
-      this.#owner.onMisbehaviour(this, 'low', 'unsolicited-pong', 'a PONG whose nonce matches no PING we sent');
-      return;
-    }
-    const now = this.#owner.scheduler.now();
-    const rtt = now - pings![i]!.sentAt;
-    this.lastPongAt = now;
-    this.rttMs = rtt;
-    this.minRttMs = this.minRttMs === undefined ? rtt : Math.min(this.minRttMs, rtt);
-    this.#missedPongs = 0;
-    pings!.splice(0, i + 1);
+    this.#keepAlive.start();
   }
 }

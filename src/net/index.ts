@@ -13,13 +13,15 @@ export { checkInbound, DEFAULT_LIMITS, type InboundLimits, type InboundCounts, t
 export { RequestRouter, DEFAULT_REQUEST_TIMEOUT_MS } from './requests.js';
 export { HandshakeError, DuplicateConnectionError, ManagerClosedError, ConnectionOptionsError } from './errors.js';
 export { TypedEmitter, type ConnectionManagerEvents, type CloseInfo, type CloseReason, type Severity, type ResponseStatusName } from './events.js';
+export { ConnectionManager } from './manager.js';
 export {
-  ConnectionManager,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_MAX_MISSED_PONGS,
   DEFAULT_CLOSE_TIMEOUT_MS,
+  validateOptions,
   type ConnectionManagerOptions,
   type DialCallOptions,
   type ManagerStats,
-} from './manager.js';
+} from './manager-options.js';
+export { KeepAlive, type KeepAliveHost } from './keepalive.js';

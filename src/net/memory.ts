@@ -6,10 +6,13 @@
 // (head-of-line blocking) or swallows a dial's SYN, it never corrupts the stream.
 
 import { normalizeIp, type Endpoint } from '../core/address/index.js';
-import type { Scheduler, Timer } from '../core/clock.js';
+import type { Scheduler } from '../core/clock.js';
 import type { Random } from '../core/random.js';
 import { DEFAULT_DIAL_TIMEOUT_MS } from './tcp.js';
-import { DialError, NO_CHANNEL_BINDING, type DialOptions, type InboundAttempt, type Link, type LinkHandlers, type Listener, type Transport } from './transport.js';
+import { MemoryLink } from './memory-link.js';
+import { DialError, type DialOptions, type InboundAttempt, type Link, type Listener, type Transport } from './transport.js';
+
+export { MemoryLink };
 
 export interface MemoryNetworkOptions {
   scheduler: Scheduler;
@@ -25,211 +28,11 @@ export interface MemoryNetworkOptions {
   windowBytes?: number;
 }
 
+const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+
 /** First port handed out to dialers (the IANA ephemeral range) and to listeners on port 0. */
 const FIRST_EPHEMERAL_PORT = 49152;
 const FIRST_LISTEN_PORT = 20000;
-
-interface Delivery {
-  at: number;
-  data: Uint8Array | undefined; // undefined: the FIN
-}
-
-const UNSPECIFIED = new Set(['0.0.0.0', '::']);
-
-export class MemoryLink implements Link {
-  peer!: MemoryLink;
-  #net: MemoryNetwork;
-  #handlers: LinkHandlers | undefined;
-  /** The peer closed; reported once everything held before it has been delivered. */
-  #finReceived = false;
-  /** Outgoing chunks and the FIN, in order, with their arrival times. */
-  #outbox: Delivery[] = [];
-  #timer: Timer | undefined;
-  #lastAt = 0;
-  #inFlight = 0;
-  #needDrain = false;
-  #corked: Uint8Array[] | undefined;
-  #corks = 0;
-  #ended = false;
-  #closed = false;
-  #paused = false;
-  /** Chunks that arrived before attach() or while paused, in order. */
-  #held: Uint8Array[] = [];
-
-  constructor(
-    net: MemoryNetwork,
-    readonly local: Endpoint,
-    readonly remote: Endpoint,
-  ) {
-    this.#net = net;
-  }
-
-  readonly channelBinding = NO_CHANNEL_BINDING;
-
-  get writableLength(): number {
-    return this.#inFlight;
-  }
-
-  get needDrain(): boolean {
-    return this.#needDrain;
-  }
-
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  attach(handlers: LinkHandlers): void {
-    this.#handlers = handlers;
-    this.#deliverHeld();
-  }
-
-  write(chunk: Uint8Array): boolean {
-    if (this.#closed || this.#ended) return false;
-    if (this.#corks > 0) {
-      (this.#corked ??= []).push(chunk);
-    } else {
-      this.#send(Buffer.from(chunk)); // copy: the receiver must not share the sender's memory
-    }
-    this.#inFlight += chunk.length;
-    if (this.#inFlight >= this.#net.windowBytes) this.#needDrain = true;
-    return !this.#needDrain;
-  }
-
-  cork(): void {
-    this.#corks++;
-  }
-
-  uncork(): void {
-    if (this.#corks === 0) return;
-    if (--this.#corks > 0) return;
-    const parts = this.#corked;
-    this.#corked = undefined;
-    if (parts && !this.#closed) this.#send(Buffer.concat(parts));
-  }
-
-  end(): void {
-    if (this.#closed || this.#ended) return;
-    this.uncork();
-    this.#ended = true;
-    this.#enqueue(undefined);
-  }
-
-  destroy(): void {
-    if (this.#closed) return;
-    this.#outbox = [];
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    // The peer learns of it one latency later, like a FIN/RST on the wire.
-    const peer = this.peer;
-    this.#net.scheduler.after(this.#net.latency(this.local.ip, this.remote.ip), () => peer.#remoteClosed());
-    this.#close(undefined);
-  }
-
-  /** Stops delivering received data (as a process that never reads): the sender's window fills up. */
-  pause(): void {
-    this.#paused = true;
-  }
-
-  resume(): void {
-    this.#paused = false;
-    this.#deliverHeld();
-  }
-
-  #send(data: Uint8Array): void {
-    this.#enqueue(data);
-  }
-
-  #enqueue(data: Uint8Array | undefined): void {
-    const net = this.#net;
-    const now = net.scheduler.now();
-    let delay = net.latency(this.local.ip, this.remote.ip);
-    if (data && net.lost()) delay += net.retransmitMs;
-    // Never before an earlier chunk: the stream stays ordered, as TCP keeps it.
-    const at = Math.max(this.#lastAt, now + delay);
-    this.#lastAt = at;
-    this.#outbox.push({ at, data });
-    if (!this.#timer) this.#arm();
-  }
-
-  #arm(): void {
-    const next = this.#outbox[0];
-    if (!next) return;
-    const net = this.#net;
-    this.#timer = net.scheduler.after(next.at - net.scheduler.now(), () => {
-      this.#timer = undefined;
-      this.#flushDue();
-    });
-  }
-
-  /** Moves every due chunk to the peer (or holds them while partitioned). */
-  #flushDue(): void {
-    const net = this.#net;
-    if (net.partitioned(this.local.ip, this.remote.ip)) {
-      net.holdUntilHealed(this);
-      return;
-    }
-    const now = net.scheduler.now();
-    while (this.#outbox.length > 0 && this.#outbox[0]!.at <= now && !this.#closed) {
-      const d = this.#outbox.shift()!;
-      if (d.data === undefined) {
-        this.peer.#remoteClosed();
-        this.#close(undefined);
-        return;
-      }
-      this.peer.#arrive(d.data);
-    }
-    if (!this.#closed) this.#arm();
-  }
-
-  /** Called by the network after a partition heals. */
-  resumeDelivery(): void {
-    if (!this.#timer && !this.#closed) this.#flushDue();
-  }
-
-  /** Data from the peer: delivered now, or held while paused or not yet attached (then unacknowledged). */
-  #arrive(data: Uint8Array): void {
-    if (this.#closed) return;
-    if (this.#paused || !this.#handlers) {
-      this.#held.push(data);
-      return;
-    }
-    this.peer.#acked(data.length);
-    this.#handlers.onData(data);
-  }
-
-  #deliverHeld(): void {
-    while (this.#held.length > 0 && !this.#paused && this.#handlers && !this.#closed) {
-      const data = this.#held.shift()!;
-      this.peer.#acked(data.length);
-      this.#handlers.onData(data);
-    }
-    if (this.#finReceived && this.#held.length === 0 && this.#handlers) this.#close(undefined);
-  }
-
-  #acked(n: number): void {
-    this.#inFlight -= n;
-    if (this.#needDrain && this.#inFlight < this.#net.windowBytes / 2 && !this.#closed) {
-      this.#needDrain = false;
-      this.#handlers?.onDrain();
-    }
-  }
-
-  #remoteClosed(): void {
-    this.#finReceived = true;
-    this.#deliverHeld();
-  }
-
-  #close(error: Error | undefined): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    this.#outbox = [];
-    this.#net.forget(this);
-    const h = this.#handlers;
-    if (h) queueMicrotask(() => h.onClose(error));
-  }
-}
 
 interface MemoryListener {
   endpoint: Endpoint;
