@@ -47,6 +47,7 @@ export function createGovernorState(config: GovernorConfig, clock: Clock, random
     trustedIps: new Set(resolved.trustedIps),
     selfKeys: new Set(resolved.self.map((e) => formatEndpoint(e))),
     anchors: (opts.anchors ?? []).slice(0, resolved.anchorCount).map((a) => parseEndpoint(a)),
+    savedAnchors: (opts.anchors ?? []).slice(0, resolved.anchorCount).map((a) => formatEndpoint(a)).join(','),
     feelerAt: nextFeelerAt(partial, now, random),
     churnAt: nextChurnAt(partial, now, random),
     nextTickAt: now,

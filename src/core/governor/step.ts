@@ -7,7 +7,7 @@
 
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
-import { parseEndpoint, type Endpoint } from '../address/index.js';
+import { formatEndpoint, parseEndpoint, type Endpoint } from '../address/index.js';
 import { banMatcher } from '../reputation/ban-target.js';
 import { keyedGroupValue } from './groups.js';
 import { admitInbound, isTrustedIp } from './inbound.js';
@@ -417,7 +417,9 @@ export function step(state: GovernorState, input: GovernorInput, clock: Clock, r
     case 'shutdown':
       if (!s.stopped) {
         s.stopped = true;
-        run.effects.push({ type: 'saveAnchors', endpoints: selectAnchors(s) });
+        const anchors = selectAnchors(s);
+        s.savedAnchors = anchors.map((e) => formatEndpoint(e)).join(',');
+        run.effects.push({ type: 'saveAnchors', endpoints: anchors });
       }
       break;
     default: {
@@ -425,6 +427,21 @@ export function step(state: GovernorState, input: GovernorInput, clock: Clock, r
       throw new TypeError(`unknown governor input ${JSON.stringify(never)}`);
     }
   }
+  if (!s.stopped) saveChangedAnchors(run);
   scheduleNextTick(run);
   return { state, effects: run.effects };
+}
+
+/**
+ * Saves the anchor set whenever it changes to another non-empty set. An empty set is never saved
+ * while running: losing every peer (a network outage) must not erase where to reconnect first.
+ */
+function saveChangedAnchors(run: Run): void {
+  const s = run.state;
+  const anchors = selectAnchors(s);
+  if (anchors.length === 0) return;
+  const key = anchors.map((e) => formatEndpoint(e)).join(',');
+  if (key === s.savedAnchors) return;
+  s.savedAnchors = key;
+  run.effects.push({ type: 'saveAnchors', endpoints: anchors });
 }

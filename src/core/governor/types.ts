@@ -126,6 +126,12 @@ export interface GovernorState {
   selfKeys: Set<string>;
   /** Anchors from the last run still to be dialled, first in line. */
   anchors: Endpoint[];
+  /**
+   * The anchor set last handed out in a `saveAnchors` effect (endpoints joined by commas). Anchors are
+   * saved whenever the set changes, not only at shutdown, so a node killed with kill -9 still comes
+   * back to its anchors.
+   */
+  savedAnchors: string;
   feelerAt: number;
   churnAt: number;
   nextTickAt: number;

@@ -498,6 +498,38 @@ describe('bans, busy, shutdown', () => {
     expect(of(h.step({ type: 'tick' }), 'dial')).toHaveLength(0);
   });
 
+  it('saves anchors whenever the set changes while running (so kill -9 keeps them), never an empty set', () => {
+    const h = new Harness(new ListSource(endpoints(40)));
+    const saved: string[][] = [];
+    const run = (input: GovernorInput) => {
+      for (const e of of(h.step(input), 'saveAnchors')) saved.push(e.endpoints.map((x) => formatEndpoint(x)));
+    };
+    run({ type: 'tick' });
+    for (const d of [...h.state.dials.values()]) {
+      run({ type: 'dialSucceeded', endpoint: d.endpoint });
+      run({ type: 'handshakeDone', id: id(saved.length + 100 + h.state.peers.size), endpoint: d.endpoint, direction: 'outbound' });
+      h.advance(10);
+    }
+    run({ type: 'tick' });
+    expect(saved.length).toBeGreaterThan(0);
+    expect(saved.at(-1)).toEqual(selectAnchors(h.state).map((e) => formatEndpoint(e)));
+    expect(saved.every((set) => set.length > 0)).toBe(true);
+    // Nothing new when nothing changed.
+    const before = saved.length;
+    run({ type: 'tick' });
+    expect(saved.length).toBe(before);
+    // The oldest anchor goes: the set changes and is saved again.
+    const oldest = [...h.state.peers.values()].find((p) => p.endpointKey === saved.at(-1)![0])!;
+    run({ type: 'disconnected', id: oldest.id, endpoint: oldest.endpoint, reason: 'gone' });
+    expect(saved.length).toBe(before + 1);
+    expect(saved.at(-1)).not.toContain(oldest.endpointKey);
+    // Losing every peer never saves an empty set: the last surviving anchors stay for the next start.
+    for (const p of [...h.state.peers.values()]) run({ type: 'disconnected', id: p.id, endpoint: p.endpoint, reason: 'outage' });
+    expect(h.state.peers.size).toBe(0);
+    expect(saved.every((set) => set.length > 0)).toBe(true);
+    expect(saved.at(-1)!.length).toBeGreaterThan(0);
+  });
+
   it('exposes an inspectable JSON view', () => {
     const h = new Harness(new ListSource(endpoints(3)));
     h.step({ type: 'tick' });
