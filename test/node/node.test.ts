@@ -341,6 +341,7 @@ describe('Node: views for operators', () => {
     const gone: PeerEvent[] = [];
     a.on('peer:disconnected', (e) => gone.push(e));
     await settle(w.clock, b.stop());
+    await runFor(w.clock, 100);
     expect(b.isRunning).toBe(false);
     expect(gone[0]).toMatchObject({ id: b.id, reason: expect.stringMatching(/^shutdown/) });
     expect(stores[1]!.anchors().map((x) => x.endpoint)).toEqual(['10.1.0.1:7000']);
