@@ -31,3 +31,19 @@ export class ReadyTimeoutError extends Error {
     );
   }
 }
+
+/** The node could not listen where it was told to (the port is taken, the address is not ours…). */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(
+    readonly endpoints: string[],
+    readonly code: string | undefined,
+    detail: string,
+  ) {
+    super(
+      code === 'EADDRINUSE'
+        ? `cannot listen on ${endpoints.join(', ')}: the port is already in use (another node running?); stop it or choose another port with listen`
+        : `cannot listen on ${endpoints.join(', ')}: ${detail}; check that the address belongs to this machine and the port is free`,
+    );
+  }
+}

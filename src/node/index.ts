@@ -2,7 +2,7 @@
 export { createNode, NODE_KEY_FILE } from './create-node.js';
 export { Node, type BroadcastOptions } from './node.js';
 export { ConfigError, resolveConfig, DEFAULT_PORT, DEFAULT_TARGETS, type NodeConfig, type ResolvedConfig, type Targets, type HostPort, type PeerRef, type LogLevel } from './config.js';
-export { NodeStateError, ConnectError, ReadyTimeoutError, RequestTimeoutError, PeerGoneError, RemoteError, RequestLimitError } from './errors.js';
+export { NodeStateError, ConnectError, ReadyTimeoutError, ListenError, RequestTimeoutError, PeerGoneError, RemoteError, RequestLimitError } from './errors.js';
 export type { NodeRuntime, ConnectionTuning } from './runtime.js';
 export type { RequestHandler } from './requests.js';
 export type { NodeStats } from './stats.js';
@@ -13,7 +13,7 @@ export {
   type PeerInfo,
   type PeerEvent,
   type PeerEventType,
-  type MessageEvent,
+  type PeerMessage,
   type RequestCompletedEvent,
   type NodeStartedEvent,
   type NodeEvents,

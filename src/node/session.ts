@@ -10,6 +10,7 @@ import { createBookSink, Discovery, PeerExchange, systemResolver, type HostResol
 import { ConnectionManager, type Connection, type NodeIdentity, type TypedEmitter } from '../net/index.js';
 import { BookPersister, loadAddressBook, MemoryStore, openStore, type Store } from '../store/index.js';
 import { admissionOptions } from './admission.js';
+import { ListenError } from './errors.js';
 import type { ResolvedConfig } from './config.js';
 import { NodeCounters } from './counters.js';
 import { DialTracker } from './dials.js';
@@ -253,7 +254,13 @@ export class NodeSession {
 
   /** Listens, sweeps expired bans, makes the first governor tick (anchors first), starts discovery. */
   async start(): Promise<void> {
-    const listening = await this.cm.start();
+    let listening: Endpoint[];
+    try {
+      listening = await this.cm.start();
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new ListenError(this.config.listen.map((l) => formatEndpoint(l)), e.code, e.message);
+    }
     for (const ep of listening) if (!isWildcard(ep.ip) && ep.port !== 0) this.governor.selfKeys.add(formatEndpoint(ep));
     this.startedAt = this.scheduler.now();
     this.bridge.startSweeping();

@@ -80,7 +80,7 @@ export interface PeerEvent {
   data?: Record<string, string | number | boolean>;
 }
 
-export interface MessageEvent {
+export interface PeerMessage {
   topic: string;
   payload: Uint8Array;
   peer: PeerInfo;
@@ -119,7 +119,7 @@ export interface NodeEvents {
   /** Every peer event above, in order: one subscription for server-sent events and logs. */
   'peer:event': PeerEvent;
   /** An application MESSAGE from a connected peer. */
-  message: MessageEvent;
+  message: PeerMessage;
   'request:completed': RequestCompletedEvent;
   /** A discovery source finished a round (seeds resolved, hubs visited, ports probed). */
   discovery: DiscoveryEvent;

@@ -18,7 +18,7 @@ async function bootstrap(seed: string) {
     n.on('node:error', (e) => errors.push(`${e.context}: ${e.error.message}`));
   });
   const wallStart = performance.now();
-  const virtualMs = await runUntilConverged(w, nodes, 10 * 60_000);
+  const virtualMs = await runUntilConverged(w, nodes, 10 * 60_000, 20);
   const wallMs = performance.now() - wallStart;
   const graph = components(nodes);
   const connections = nodes.reduce((a, n) => a + n.peers().length, 0) / 2;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createNode } from '../../src/node/create-node.js';
 import { RemoteError } from '../../src/node/errors.js';
 import type { Node } from '../../src/node/node.js';
-import type { MessageEvent, PeerEvent } from '../../src/node/types.js';
+import type { PeerMessage, PeerEvent } from '../../src/node/types.js';
 import { createTlsTransport, type Link, type Listener, type Transport } from '../../src/net/index.js';
 import { systemScheduler } from '../../src/platform/index.js';
 
@@ -81,7 +81,7 @@ describe('8 nodes over TLS on loopback', () => {
       }
 
       // broadcast: queued once per directly connected peer, received exactly once by each.
-      const received = new Map<string, MessageEvent[]>();
+      const received = new Map<string, PeerMessage[]>();
       for (const n of nodes) n.on('message', (m) => (m.topic === 'hello' ? received.set(n.id, [...(received.get(n.id) ?? []), m]) : undefined));
       const sender = nodes[1]!;
       expect(sender.broadcast('hello', Buffer.from('from node 1'))).toBe(N - 1);

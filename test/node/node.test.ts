@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BanTargetError } from '../../src/core/reputation/index.js';
 import { ConnectError, NodeStateError, PeerGoneError, ReadyTimeoutError, RemoteError, RequestTimeoutError } from '../../src/node/errors.js';
 import type { Node } from '../../src/node/node.js';
-import type { MessageEvent, PeerEvent, RequestCompletedEvent } from '../../src/node/types.js';
+import type { PeerMessage, PeerEvent, RequestCompletedEvent } from '../../src/node/types.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { runFor, runUntil, settle, world, type World } from './helpers.js';
 
@@ -149,7 +149,7 @@ describe('Node: traffic', () => {
     const { w, nodes } = await star(5, 'broadcast');
     const [hub, ...leaves] = nodes as [Node, ...Node[]];
     await runFor(w.clock, 1_000);
-    const got = new Map<string, MessageEvent[]>();
+    const got = new Map<string, PeerMessage[]>();
     for (const leaf of leaves) leaf.on('message', (m) => (m.topic === 'news' ? got.set(leaf.id, [...(got.get(leaf.id) ?? []), m]) : undefined));
     const direct = hub.peers().filter((p) => p.temperature === 'hot');
     expect(direct.length).toBe(4);

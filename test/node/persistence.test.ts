@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.js';
 import { createNode } from '../../src/node/create-node.js';
 import { ConfigError } from '../../src/node/config.js';
+import { ListenError } from '../../src/node/errors.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { runFor, settle, world } from './helpers.js';
 
@@ -40,6 +41,23 @@ describe('createNode', () => {
     const c = await createNode({ dataDir: null, listen: '127.0.0.1:0', api: false });
     expect(a.id).toBe(b.id);
     expect(c.id).not.toBe(a.id);
+  });
+});
+
+describe('start', () => {
+  it('says clearly when the port is taken, and can be started once it is free', async () => {
+    const a = await createNode({ dataDir: null, listen: '127.0.0.1:0', encryption: 'none', api: false });
+    await a.start();
+    const taken = a.listenAddresses[0]!;
+    const b = await createNode({ dataDir: null, listen: taken, encryption: 'none', api: false });
+    const err = await b.start().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ListenError);
+    expect((err as Error).message).toMatch(/already in use/);
+    expect(b.isRunning).toBe(false);
+    await a.stop();
+    await b.start();
+    expect(b.listenAddresses).toEqual([taken]);
+    await b.stop();
   });
 });
 
