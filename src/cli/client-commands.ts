@@ -249,8 +249,6 @@ const COMMANDS: Record<string, ClientCommand> = {
   },
 };
 
-export const CLIENT_COMMANDS = Object.fromEntries(Object.entries(COMMANDS).map(([k, v]) => [k, v.summary]));
-
 function usage(name: string): string {
   const cmd = COMMANDS[name]!;
   return `Usage: peerwarden ${cmd.usage} [options]\n\n${cmd.summary[0]!.toUpperCase()}${cmd.summary.slice(1)}.\n\nOptions:\n${flagsHelp({ ...(cmd.flags ?? {}), ...COMMON })}\n`;

@@ -66,7 +66,8 @@ export class NodeClient {
     try {
       res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      const c = (err as { cause?: { code?: string; message?: string } }).cause;
+      const cause = c?.code ?? c?.message ?? (err as Error).message;
       throw new ClientError(
         `no peerwarden node is answering at ${this.baseUrl} (${cause}). Is "peerwarden node" running? ` +
           'Point at it with --api URL, PEERWARDEN_API, or --data-dir of the node.',

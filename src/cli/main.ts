@@ -1,10 +1,6 @@
-// The `peerwarden` command: dispatches to subcommands and prints help and version.
+// The `peerwarden` command: dispatches to subcommands (loaded on demand, so clients start fast) and prints help and version.
 import { VERSION } from '../version.js';
 import { processIo, type CliIo } from './io.js';
-import { CLIENT_COMMANDS, runClientCommand } from './client-commands.js';
-import { runDevnet } from './devnet/devnet.js';
-import { runNodeCommand } from './node-command.js';
-import { runWatch } from './watch.js';
 
 export type { CliIo };
 
@@ -13,14 +9,36 @@ interface Command {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
+const client = (name: string, summary: string): Command => ({
+  summary,
+  run: async (argv, io) => (await import('./client-commands.js')).runClientCommand(name, argv, io),
+});
+
 const COMMANDS: Record<string, Command> = {
-  node: { summary: 'run a node: keep it well connected and serve its API and dashboard', run: (a, io) => runNodeCommand(a, io, 'node') },
-  hub: { summary: 'run a hub that introduces peers to each other', run: (a, io) => runNodeCommand(a, io, 'hub') },
-  devnet: { summary: 'start N nodes on this machine and watch them find each other', run: runDevnet },
-  watch: { summary: "track a cardano-node's peers from its log and sockets", run: runWatch },
-  ...Object.fromEntries(
-    Object.entries(CLIENT_COMMANDS).map(([name, summary]) => [name, { summary, run: (a: string[], io: CliIo) => runClientCommand(name, a, io) }]),
-  ),
+  node: {
+    summary: 'run a node: keep it well connected and serve its API and dashboard',
+    run: async (argv, io) => (await import('./node-command.js')).runNodeCommand(argv, io, 'node'),
+  },
+  hub: {
+    summary: 'run a hub that introduces peers to each other',
+    run: async (argv, io) => (await import('./node-command.js')).runNodeCommand(argv, io, 'hub'),
+  },
+  devnet: {
+    summary: 'start N nodes on this machine and watch them find each other',
+    run: async (argv, io) => (await import('./devnet/devnet.js')).runDevnet(argv, io),
+  },
+  watch: {
+    summary: "track a cardano-node's peers from its log and sockets",
+    run: async (argv, io) => (await import('./watch.js')).runWatch(argv, io),
+  },
+  status: client('status', "the node's identity, health and peer counts against its targets"),
+  peers: client('peers', 'connected peers: direction, temperature, score, round trip, traffic'),
+  bans: client('bans', 'active bans'),
+  ban: client('ban', 'ban a node id, an IP or a subnet (default: until unbanned)'),
+  unban: client('unban', 'lift a ban'),
+  connect: client('connect', 'connect to a peer now (with --static, keep it connected)'),
+  disconnect: client('disconnect', 'close the connection to a peer'),
+  explain: client('explain', "a peer's history: where it was learned, each dial, promotion, demotion, penalty and ban, with reasons"),
 };
 
 function help(): string {

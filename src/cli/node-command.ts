@@ -109,30 +109,34 @@ export async function runNodeCommand(argv: string[], io: CliIo, mode: 'node' | '
 
   let node: Node;
   try {
-    node = await createNode({ ...loaded.input, dataDir }, {
-      resetAddressBook: loaded.extras['reset-address-book'] === true,
-    });
-    await node.start();
+    node = await createNode({ ...loaded.input, dataDir }, { resetAddressBook: loaded.extras['reset-address-book'] === true });
   } catch (err) {
-    if (err instanceof StoreError) return fail(err.message);
-    const listen = listenProblem(err);
-    if (listen) return fail(listen);
     if (err instanceof ConfigError) return fail(err.message);
     return fail(`could not start: ${(err as Error).message}`);
   }
   logPeerEvents(node, log);
 
+  // The API comes up first: its event feed then holds every event from the very first dial, and a
+  // taken API port is reported before the node has touched the network.
   let api: NodeApi | undefined;
   if (config.api) {
     try {
       api = await startNodeApi({ node, listen: config.api.listen, token: loadOrCreateToken(dataDir), version: VERSION, mode, scheduler: systemScheduler });
-      writeFileSync(join(dataDir, API_URL_FILE), `${api.url}\n`);
     } catch (err) {
-      await node.stop();
       if (err instanceof ListenError) return fail(err.message);
       throw err;
     }
   }
+  try {
+    await node.start();
+  } catch (err) {
+    await api?.close();
+    if (err instanceof StoreError) return fail(err.message);
+    const listen = listenProblem(err);
+    if (listen) return fail(listen);
+    return fail(`could not start: ${(err as Error).message}`);
+  }
+  if (api) writeFileSync(join(dataDir, API_URL_FILE), `${api.url}\n`);
 
   const banner = {
     id: node.id,
