@@ -35,6 +35,7 @@ export class HandlerRegistry {
     return this.#handlers.get(topic);
   }
 
+  /** The topics with a handler, sorted (for status pages). */
   topics(): string[] {
     return [...this.#handlers.keys()].sort();
   }

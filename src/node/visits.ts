@@ -102,10 +102,6 @@ export class VisitTracker implements Visitor {
     return true;
   }
 
-  isVisit(conn: Connection): boolean {
-    return this.#sessions.has(conn) || this.claims(conn);
-  }
-
   onClosed(conn: Connection): void {
     const s = this.#sessions.get(conn);
     if (!s) return;
