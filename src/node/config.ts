@@ -1,6 +1,7 @@
 // Node configuration: the documented keys and defaults, validated with every problem listed at once.
 
 import { AddressParseError, normalizeIp, parseEndpoint, type Endpoint } from '../core/address/index.js';
+import { VERSION } from '../version.js';
 
 /** The port a node listens on when none is given, and the one hostnames without a port default to. */
 export const DEFAULT_PORT = 7000;
@@ -333,7 +334,7 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
   const logLevel = str('logLevel', 'info', (s) =>
     (LOG_LEVELS as readonly string[]).includes(s) ? undefined : `must be one of ${LOG_LEVELS.join(', ')}`,
   ) as LogLevel;
-  const userAgent = str('userAgent', 'peerwarden', (s) =>
+  const userAgent = str('userAgent', `peerwarden/${VERSION}`, (s) =>
     Buffer.byteLength(s, 'utf8') <= 64 ? undefined : 'at most 64 bytes (UTF-8), as the HELLO message allows',
   );
 

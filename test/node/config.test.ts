@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_TARGETS, parseHostPort, resolveConfig } from '../../src/node/config.js';
+import { VERSION } from '../../src/version.js';
 
 function problemsOf(input: unknown): string[] {
   try {
@@ -31,6 +32,7 @@ describe('resolveConfig', () => {
       targets: DEFAULT_TARGETS,
       api: { listen: { ip: '127.0.0.1', port: 7001 } },
       logLevel: 'info',
+      userAgent: `peerwarden/${VERSION}`,
     });
   });
 
