@@ -9,10 +9,10 @@
 // asks a peer for what it missed ('ledger/since'). At the end every node holds the same ledger.
 //
 // It uses only the library API (createNode, start, ready, on, broadcast, handle, request, stop).
-// In an application, import from 'peerwarden' instead of the source tree.
+// It imports the built package by name, as an application would (run `npm run build` first).
 
 import { createHash } from 'node:crypto';
-import { createNode, type Node, type PeerInfo } from '../src/node/index.js';
+import { createNode, type Node, type PeerInfo } from 'peerwarden';
 
 interface Transfer {
   id: string;
