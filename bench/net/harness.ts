@@ -178,3 +178,54 @@ export function memoryAfterGc(): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Two-process variant: the receiver runs in a child (bench/net/sink.ts); this process sends. MiB/s. */
+export async function twoProcessStream(kind: 'raw' | 'raw-tls' | 'none' | 'tls', total: number, chunk: number): Promise<number> {
+  const { fork } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = fork(fileURLToPath(new URL('./sink.ts', import.meta.url)), [kind, String(total)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
+  const payload = Buffer.alloc(chunk, 7);
+  let seconds: number;
+  if (kind === 'raw' || kind === 'raw-tls') {
+    seconds = await new Promise<number>((resolve) => {
+      const c: Socket =
+        kind === 'raw'
+          ? createConnection({ port, host: '127.0.0.1', noDelay: true })
+          : tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' });
+      let t0 = 0;
+      c.once(kind === 'raw' ? 'connect' : 'secureConnect', () => {
+        t0 = performance.now();
+        let sent = 0;
+        const pump = () => {
+          while (sent < total) {
+            sent += chunk;
+            if (!c.write(payload)) {
+              c.once('drain', pump);
+              return;
+            }
+          }
+        };
+        pump();
+      });
+      c.once('data', () => {
+        resolve((performance.now() - t0) / 1000);
+        c.destroy();
+      });
+    });
+  } else {
+    const client = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption: kind });
+    const conn = await client.dial({ ip: '127.0.0.1', port });
+    const acked = new Promise<void>((resolve) => client.once('message', () => resolve()));
+    const t0 = performance.now();
+    for (let sent = 0; sent < total; sent += chunk) {
+      conn.send('bench', payload);
+      if (conn.pendingBytes > 4 * MiB) await conn.drained();
+    }
+    await acked;
+    seconds = (performance.now() - t0) / 1000;
+    await client.close();
+  }
+  await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  return total / MiB / seconds;
+}

@@ -7,7 +7,7 @@
 // a burst of load from elsewhere on the machine hits both sides alike.
 import { printTable, type BenchRow } from '../table.js';
 import { broadcastRate, rawFanout } from './broadcast.js';
-import { bareTlsConnectTimes, dialTimes, median, messageStream, MiB, percentile, rawStream, requestRate } from './harness.js';
+import { bareTlsConnectTimes, dialTimes, median, messageStream, MiB, percentile, rawStream, requestRate, twoProcessStream } from './harness.js';
 import { holdMany } from './many.js';
 import { bytesPerConnectionEndpoint, rawBytesPerEndpoint } from './memory.js';
 
@@ -37,6 +37,16 @@ if (run('throughput')) {
   rows.push({ name: '64 KiB MESSAGEs, TLS 1.3 (MiB/s)', value: tls, unit: 'MiB/s', baseline: rawTls });
   rows.push({ name: '  TLS / raw TLS (same cipher)', value: (100 * tls) / rawTls, unit: '%', target: '>= 85' });
   rows.push({ name: '  raw TLS, Node default cipher', value: await rawStream('tls', STREAM_BYTES, 64 * 1024), unit: 'MiB/s' });
+}
+
+if (run('two-process')) {
+  // The receiver in a child process, as between two nodes: each side gets its own event loop.
+  const [plain, raw] = await interleaved(() => twoProcessStream('none', 2 * STREAM_BYTES, 64 * 1024), () => twoProcessStream('raw', 2 * STREAM_BYTES, 64 * 1024));
+  rows.push({ name: '64 KiB MESSAGEs, plaintext, two processes', value: plain, unit: 'MiB/s', baseline: raw });
+  rows.push({ name: '  two-process plaintext / raw', value: (100 * plain) / raw, unit: '%', target: '>= 85' });
+  const [tls, rawTls] = await interleaved(() => twoProcessStream('tls', 2 * STREAM_BYTES, 64 * 1024), () => twoProcessStream('raw-tls', 2 * STREAM_BYTES, 64 * 1024));
+  rows.push({ name: '64 KiB MESSAGEs, TLS, two processes', value: tls, unit: 'MiB/s', baseline: rawTls });
+  rows.push({ name: '  two-process TLS / raw TLS', value: (100 * tls) / rawTls, unit: '%', target: '>= 85' });
 }
 
 if (run('small')) {

@@ -15,7 +15,7 @@ import { topicText } from '../wire/topic.js';
 import { reasonCode, reasonName, type DisconnectReason } from '../wire/reasons.js';
 import type { CloseInfo, ResponseStatusName, Severity } from './events.js';
 import { Handshake, type HandshakeParams } from './handshake.js';
-import { KeepAlive } from './keepalive.js';
+import { KeepAlive, type KeepAliveHooks } from './keepalive.js';
 import { OutboundQueue, type Priority } from './outbound-queue.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type RequestRouter } from './requests.js';
 import type { Link } from './transport.js';
@@ -86,15 +86,18 @@ export class Connection {
   /** The peer's node id (64 hex), once authenticated. */
   remoteId: string | undefined;
   hello: PeerHello | undefined;
-  /** The peer's HELLO nonce (tie-breaks two connections dialled by the same side). */
-  remoteNonce: Uint8Array | undefined;
+  /**
+   * The first 6 bytes of the dialling side's HELLO nonce as a number, set at establishment: both
+   * ends see the same value, so it tie-breaks two connections dialled by the same side.
+   */
+  dialerTieBreak = 0;
   /** When the handshake completed (ms, from the injected clock). */
   connectedAt: number | undefined;
   bytesIn = 0;
   messagesIn = 0;
   closeInfo: CloseInfo | undefined;
-  /** Our HELLO nonce (the manager watches for it coming back: a self-connection). */
-  readonly nonce: Uint8Array;
+  /** Our HELLO nonce while the handshake runs (the manager watches for it coming back: a self-connection). */
+  nonce: Uint8Array | undefined;
 
   #owner: ConnectionOwner;
   #link: Link;
@@ -103,7 +106,7 @@ export class Connection {
   #state: ConnectionState = 'handshaking';
   #handshake: Handshake | undefined;
   #handshakeTimer: Timer | undefined;
-  #keepAlive: KeepAlive | undefined;
+  #keepAlive: KeepAlive<Connection> | undefined;
   #closeTimer: Timer | undefined;
   #closedWaiters: ((info: CloseInfo) => void)[] | undefined;
 
@@ -117,7 +120,7 @@ export class Connection {
     this.nonce = owner.random.bytes(32);
     this.#queue = new OutboundQueue(link, owner.config.highWaterMark);
     this.#decoder = new FrameDecoder(this.#onFrame, PRE_HANDSHAKE_MAX_FRAME_BYTES);
-    this.#handshake = new Handshake({ ...handshake, nonce: this.nonce, channelBinding: link.channelBinding });
+    this.#handshake = new Handshake({ ...handshake, nonce: this.nonce!, channelBinding: link.channelBinding });
     const wait = Math.max(0, handshakeDeadline - owner.scheduler.now());
     this.#handshakeTimer = owner.scheduler.after(wait, () => {
       this.#handshakeTimer = undefined;
@@ -404,7 +407,10 @@ export class Connection {
       case 'established': {
         const h = outcome.hello;
         this.remoteId = outcome.nodeId;
-        this.remoteNonce = h.nonce;
+        const dialerNonce = this.direction === 'outbound' ? this.nonce! : h.nonce;
+        let tie = 0;
+        for (let i = 0; i < 6; i++) tie = tie * 256 + dialerNonce[i]!;
+        this.dialerTieBreak = tie;
         this.hello = { nodeId: outcome.nodeId, protocolVersion: h.protocolVersion, listenPort: h.listenPort, services: h.services, userAgent: h.userAgent, timestampMs: h.timestampMs };
         this.connectedAt = this.#owner.scheduler.now();
         this.#state = 'open';
@@ -413,6 +419,7 @@ export class Connection {
         this.#handshakeTimer = undefined;
         this.#decoder.setLimit(this.#owner.config.maxFrameBytes);
         this.#owner.onEstablished(this);
+        this.nonce = undefined; // the manager is done with it; do not keep 32 bytes per connection
         if (this.#state === 'open') this.#startKeepAlive();
         return;
       }
@@ -490,21 +497,23 @@ export class Connection {
 
   // ---- keep-alive ----
 
+  /** One hooks object for every connection: the keep-alive reaches our private parts through it. */
+  static readonly #keepAliveHooks: KeepAliveHooks<Connection> = {
+    sendPing(conn, frame) {
+      const result = conn.#queue.enqueueControl(frame);
+      if (result === 'slow') conn.#slow();
+      return result === 'queued';
+    },
+    timedOut(conn, missed) {
+      conn.#fail('ping-timeout', `${missed} pings in a row went unanswered`);
+    },
+    unsolicitedPong(conn) {
+      conn.#owner.onMisbehaviour(conn, 'low', 'unsolicited-pong', 'a PONG whose nonce matches no PING we sent');
+    },
+  };
+
   #startKeepAlive(): void {
-    const owner = this.#owner;
-    this.#keepAlive = new KeepAlive({
-      scheduler: owner.scheduler,
-      random: owner.random,
-      pingIntervalMs: owner.config.pingIntervalMs,
-      maxMissedPongs: owner.config.maxMissedPongs,
-      sendPing: (frame) => {
-        const result = this.#queue.enqueueControl(frame);
-        if (result === 'slow') this.#slow();
-        return result === 'queued';
-      },
-      timedOut: (missed) => this.#fail('ping-timeout', `${missed} pings in a row went unanswered`),
-      unsolicitedPong: () => owner.onMisbehaviour(this, 'low', 'unsolicited-pong', 'a PONG whose nonce matches no PING we sent'),
-    });
+    this.#keepAlive = new KeepAlive(this, Connection.#keepAliveHooks, this.#owner);
     this.#keepAlive.start();
   }
 }

@@ -24,4 +24,4 @@ export {
   type DialCallOptions,
   type ManagerStats,
 } from './manager-options.js';
-export { KeepAlive, type KeepAliveHost } from './keepalive.js';
+export { KeepAlive, type KeepAliveHooks, type KeepAliveContext } from './keepalive.js';

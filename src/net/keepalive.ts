@@ -7,32 +7,48 @@ import { encodePing } from '../wire/control-codec.js';
 /** Pings remembered while unanswered: a PONG for any of them still measures the round trip. */
 const PING_MEMORY = 3;
 
-export interface KeepAliveHost {
+/** Timing and randomness, shared by every connection of a manager. */
+export interface KeepAliveContext {
   readonly scheduler: Scheduler;
   readonly random: Random;
-  readonly pingIntervalMs: number;
-  readonly maxMissedPongs: number;
-  /** Queues a PING frame ahead of data; false when the connection could not take it (it handles why). */
-  sendPing(frame: Uint8Array): boolean;
-  /** `missed` pings in a row went unanswered: end the connection. */
-  timedOut(missed: number): void;
-  /** A PONG matched none of our recent PINGs. */
-  unsolicitedPong(): void;
+  readonly config: { readonly pingIntervalMs: number; readonly maxMissedPongs: number };
 }
 
-export class KeepAlive {
+/**
+ * What the keep-alive asks of its connection. One hooks object serves all connections (they are
+ * passed as `subject`), so a connection's keep-alive costs a few fields, not a set of closures.
+ */
+export interface KeepAliveHooks<T> {
+  /** Queues a PING frame ahead of data; false when the connection could not take it (it handles why). */
+  sendPing(subject: T, frame: Uint8Array): boolean;
+  /** `missed` pings in a row went unanswered: end the connection. */
+  timedOut(subject: T, missed: number): void;
+  /** A PONG matched none of our recent PINGs. */
+  unsolicitedPong(subject: T): void;
+}
+
+export class KeepAlive<T> {
   /** Last and smallest measured round trip (ms), and when the last PONG came. */
   rttMs: number | undefined;
   minRttMs: number | undefined;
   lastPongAt: number | undefined;
-  #host: KeepAliveHost;
+  #subject: T;
+  #hooks: KeepAliveHooks<T>;
+  #ctx: KeepAliveContext;
   #timer: Timer | undefined;
-  #pings: { nonce: bigint; sentAt: number }[] = [];
+  /** Unanswered pings, oldest first: [nonce, sentAt] pairs flattened (no object per ping). */
+  #pings: (bigint | number)[] = [];
   #missed = 0;
   #stopped = false;
+  readonly #onTimer = () => {
+    this.#timer = undefined;
+    this.#tick();
+  };
 
-  constructor(host: KeepAliveHost) {
-    this.#host = host;
+  constructor(subject: T, hooks: KeepAliveHooks<T>, ctx: KeepAliveContext) {
+    this.#subject = subject;
+    this.#hooks = hooks;
+    this.#ctx = ctx;
   }
 
   /** Sends the first PING now (eviction and UIs want an RTT early), then one per interval. */
@@ -48,39 +64,38 @@ export class KeepAlive {
 
   #tick(): void {
     if (this.#stopped) return;
-    const host = this.#host;
+    const ctx = this.#ctx;
     if (this.#pings.length > 0) {
       // The previous PING is still unanswered at the next interval: a missed pong.
-      if (++this.#missed >= host.maxMissedPongs) {
+      if (++this.#missed >= ctx.config.maxMissedPongs) {
         this.stop();
-        host.timedOut(this.#missed);
+        this.#hooks.timedOut(this.#subject, this.#missed);
         return;
       }
     }
-    const bytes = host.random.bytes(8);
+    const bytes = ctx.random.bytes(8);
     let nonce = 0n;
     for (const b of bytes) nonce = (nonce << 8n) | BigInt(b);
-    this.#pings.push({ nonce, sentAt: host.scheduler.now() });
-    if (this.#pings.length > PING_MEMORY) this.#pings.shift();
-    if (!host.sendPing(encodePing(nonce))) return;
-    this.#timer = host.scheduler.after(host.pingIntervalMs, () => {
-      this.#timer = undefined;
-      this.#tick();
-    });
+    this.#pings.push(nonce, ctx.scheduler.now());
+    if (this.#pings.length > 2 * PING_MEMORY) this.#pings.splice(0, 2);
+    if (!this.#hooks.sendPing(this.#subject, encodePing(nonce))) return;
+    this.#timer = ctx.scheduler.after(ctx.config.pingIntervalMs, this.#onTimer);
   }
 
   onPong(nonce: bigint): void {
-    const i = this.#pings.findIndex((p) => p.nonce === nonce);
-    if (i < 0) {
-      this.#host.unsolicitedPong();
+    const pings = this.#pings;
+    let i = 0;
+    while (i < pings.length && pings[i] !== nonce) i += 2;
+    if (i >= pings.length) {
+      this.#hooks.unsolicitedPong(this.#subject);
       return;
     }
-    const now = this.#host.scheduler.now();
-    const rtt = now - this.#pings[i]!.sentAt;
+    const now = this.#ctx.scheduler.now();
+    const rtt = now - (pings[i + 1] as number);
     this.lastPongAt = now;
     this.rttMs = rtt;
     this.minRttMs = this.minRttMs === undefined ? rtt : Math.min(this.minRttMs, rtt);
     this.#missed = 0;
-    this.#pings.splice(0, i + 1);
+    pings.splice(0, i + 2);
   }
 }

@@ -40,12 +40,8 @@ interface DialWaiter {
 export type { ConnectionManagerOptions, DialCallOptions, ManagerStats } from './manager-options.js';
 export { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_MISSED_PONGS, DEFAULT_PING_INTERVAL_MS } from './manager-options.js';
 
-/** Lexicographic byte order. */
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
-}
+/** A nonce as a map key (latin1: one character per byte, cheaper than hex). */
+const nonceKey = (nonce: Uint8Array): string => Buffer.from(nonce.buffer, nonce.byteOffset, nonce.byteLength).toString('latin1');
 
 const isUnspecified = (ip: string) => ip === '0.0.0.0' || ip === '::';
 
@@ -293,14 +289,14 @@ export class ConnectionManager extends TypedEmitter<ConnectionManagerEvents> imp
         listenPort: this.#listenPort,
         services: o.services ?? 0n,
         userAgent: o.userAgent ?? `peerwarden/${VERSION}`,
-        isOwnNonce: (nonce) => this.#nonces.has(Buffer.from(nonce).toString('hex')),
+        isOwnNonce: (nonce) => this.#nonces.has(nonceKey(nonce)),
         isBannedId: (id) => o.isBanned?.id?.(id) ?? false,
       },
       deadline,
     );
     if (conn.state === 'handshaking') {
       this.#all.add(conn);
-      this.#nonces.add(Buffer.from(conn.nonce).toString('hex'));
+      this.#nonces.add(nonceKey(conn.nonce!));
     }
     return conn;
   }
@@ -312,7 +308,7 @@ export class ConnectionManager extends TypedEmitter<ConnectionManagerEvents> imp
   }
 
   onEstablished(conn: Connection): void {
-    this.#nonces.delete(Buffer.from(conn.nonce).toString('hex'));
+    if (conn.nonce) this.#nonces.delete(nonceKey(conn.nonce));
     const id = conn.remoteId!;
     const existing = this.#byId.get(id);
     if (existing && existing !== conn) {
@@ -332,7 +328,7 @@ export class ConnectionManager extends TypedEmitter<ConnectionManagerEvents> imp
 
   /**
    * True when `a` should be kept over `b` (two connections to one node): keep the one dialled by
-   * the lower node id; if one side dialled both, the one whose dialer nonce is lower. Both ends
+   * the lower node id; if one side dialled both, the one whose dialler's nonce starts lower. Both ends
    * compute the same answer, so they close the same connection.
    */
   #prefer(a: Connection, b: Connection): boolean {
@@ -340,13 +336,12 @@ export class ConnectionManager extends TypedEmitter<ConnectionManagerEvents> imp
     const remote = a.remoteId!;
     const dialer = (c: Connection) => (c.direction === 'outbound' ? own : remote);
     if (dialer(a) !== dialer(b)) return dialer(a) === (own < remote ? own : remote);
-    const dialerNonce = (c: Connection) => (c.direction === 'outbound' ? c.nonce : c.remoteNonce!);
-    return compareBytes(dialerNonce(a), dialerNonce(b)) < 0;
+    return a.dialerTieBreak < b.dialerTieBreak;
   }
 
   onClosed(conn: Connection, info: CloseInfo): void {
     this.#all.delete(conn);
-    this.#nonces.delete(Buffer.from(conn.nonce).toString('hex'));
+    if (conn.nonce) this.#nonces.delete(nonceKey(conn.nonce));
     if (conn.direction === 'inbound') this.#releaseInbound(conn.remoteEndpoint.ip);
     else this.#outbound--;
     const id = conn.remoteId;

@@ -3,7 +3,7 @@
 import { createConnection, createServer, type NetConnectOpts, type Socket } from 'node:net';
 import type { Endpoint } from '../core/address/index.js';
 import type { Scheduler } from '../core/clock.js';
-import { SocketLink, socketEndpoint } from './socket-link.js';
+import { SocketLink, ignoreSocketError, socketEndpoint } from './socket-link.js';
 import { DialError, NO_CHANNEL_BINDING, dialFailureOf, type DialOptions, type InboundAttempt, type Link, type Listener, type Transport } from './transport.js';
 
 /**
@@ -28,7 +28,7 @@ export interface TcpTransportOptions {
 export function listenSockets(endpoint: Endpoint, onSocket: (socket: Socket, remote: Endpoint, local: Endpoint) => void): Promise<Listener> {
   const server = createServer({ noDelay: true, highWaterMark: SOCKET_HIGH_WATER_MARK });
   server.on('connection', (socket) => {
-    socket.on('error', () => {}); // reported by the Link once attached; never uncaught
+    socket.on('error', ignoreSocketError); // reported by the Link once attached; never uncaught
     const remote = socketEndpoint(socket, 'remote');
     const local = socketEndpoint(socket, 'local');
     if (!remote || !local) {
