@@ -5,6 +5,7 @@ import type { Node } from '../../src/node/node.js';
 import type { PeerMessage, PeerEvent, RequestCompletedEvent } from '../../src/node/types.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { runFor, runUntil, settle, world, type World } from './helpers.js';
+import { VERSION } from '../../src/version.js';
 
 /** A star: node 0 (10.1.0.1) is everyone's seed. */
 async function star(n: number, seed = 'node-api', extra: (i: number) => object = () => ({})) {
@@ -51,7 +52,7 @@ describe('Node: peers', () => {
         'minRttMs',
       ].sort(),
     );
-    expect(seen).toMatchObject({ id: b.id, direction: 'inbound', temperature: 'hot', score: 0, busy: false, static: false, trusted: false, services: 0n, userAgent: 'peerwarden' });
+    expect(seen).toMatchObject({ id: b.id, direction: 'inbound', temperature: 'hot', score: 0, busy: false, static: false, trusted: false, services: 0n, userAgent: `peerwarden/${VERSION}` });
     expect(seen.listenEndpoint).toBe('10.2.0.1:7000');
     expect(seen.netGroup).toBe('10.2.0.0/16');
     expect(seen.rttMs).toBe(10);
