@@ -41,11 +41,25 @@ export async function nodePair(encryption: 'tls' | 'none', options: Partial<Conn
   };
 }
 
-/** Same-process raw loopback stream: `total` bytes in `chunk`-byte writes, back-pressure by 'drain', 1-byte ack. MiB/s. */
-export async function rawStream(kind: 'tcp' | 'tls', total: number, chunk: number, ciphers?: string): Promise<number> {
+/** A transfer's speed and the CPU (user + system, this process and any helper process) it took. */
+export interface Transfer {
+  mibps: number;
+  cpuMs: number;
+}
+
+/** MiB moved per CPU-second: the efficiency, which a busy shared machine disturbs far less than wall time. */
+export const mibPerCpuSecond = (t: Transfer, totalBytes: number): number => totalBytes / MiB / (t.cpuMs / 1000);
+
+const cpuNow = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+/** Same-process raw loopback stream: `total` bytes in `chunk`-byte writes, back-pressure by 'drain', 1-byte ack. */
+export async function rawStream(kind: 'tcp' | 'tls', total: number, chunk: number, ciphers?: string): Promise<Transfer> {
   const payload = Buffer.alloc(chunk, 7);
   const cert = kind === 'tls' ? createSelfSignedCertificate() : undefined;
-  return new Promise((resolve) => {
+  return new Promise<Transfer>((resolve) => {
     const onConn = (s: Socket) => {
       let got = 0;
       s.on('data', (d: Buffer) => {
@@ -61,8 +75,10 @@ export async function rawStream(kind: 'tcp' | 'tls', total: number, chunk: numbe
           ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', ...(ciphers ? { ciphers } : {}) })
           : createConnection({ port, host: '127.0.0.1', noDelay: true });
       let t0 = 0;
+      let cpu0 = 0;
       c.once(kind === 'tls' ? 'secureConnect' : 'connect', () => {
         t0 = performance.now();
+        cpu0 = cpuNow();
         let sent = 0;
         const pump = () => {
           while (sent < total) {
@@ -77,16 +93,17 @@ export async function rawStream(kind: 'tcp' | 'tls', total: number, chunk: numbe
       });
       c.once('data', () => {
         const ms = performance.now() - t0;
+        const cpuMs = cpuNow() - cpu0;
         c.destroy();
         srv.close();
-        resolve(total / MiB / (ms / 1000));
+        resolve({ mibps: total / MiB / (ms / 1000), cpuMs });
       });
     });
   });
 }
 
-/** Streams `total` bytes of `chunk`-byte MESSAGEs over a connected pair; returns [MiB/s, messages/s]. */
-export async function messageStream(encryption: 'tls' | 'none', total: number, chunk: number): Promise<[number, number]> {
+/** Streams `total` bytes of `chunk`-byte MESSAGEs over a connected pair (same process). */
+export async function messageStream(encryption: 'tls' | 'none', total: number, chunk: number): Promise<Transfer & { messagesPerSecond: number }> {
   const pair = await nodePair(encryption);
   const count = Math.ceil(total / chunk);
   let received = 0;
@@ -97,6 +114,7 @@ export async function messageStream(encryption: 'tls' | 'none', total: number, c
   );
   const payload = Buffer.alloc(chunk, 7);
   const t0 = performance.now();
+  const cpu0 = cpuNow();
   for (let i = 0; i < count; i++) {
     pair.conn.send('bench', payload);
     // Keep up to 4 MiB queued (half the slow-peer limit), then wait: the way an application streams bulk data.
@@ -104,8 +122,9 @@ export async function messageStream(encryption: 'tls' | 'none', total: number, c
   }
   await done;
   const s = (performance.now() - t0) / 1000;
+  const cpuMs = cpuNow() - cpu0;
   await pair.close();
-  return [(count * chunk) / MiB / s, count / s];
+  return { mibps: (count * chunk) / MiB / s, cpuMs, messagesPerSecond: count / s };
 }
 
 /** Request/response round trips per second on one connection, keeping `inFlight` requests outstanding. */
@@ -180,13 +199,16 @@ export function memoryAfterGc(): number {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Two-process variant: the receiver runs in a child (bench/net/sink.ts); this process sends. MiB/s. */
-export async function twoProcessStream(kind: 'raw' | 'raw-tls' | 'none' | 'tls', total: number, chunk: number): Promise<number> {
+export async function twoProcessStream(kind: 'raw' | 'raw-tls' | 'none' | 'tls', total: number, chunk: number): Promise<Transfer> {
   const { fork } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const child = fork(fileURLToPath(new URL('./sink.ts', import.meta.url)), [kind, String(total)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
   const payload = Buffer.alloc(chunk, 7);
+  const childCpu = new Promise<number>((resolve) => child.on('message', (m) => (m as { cpuMs?: number }).cpuMs !== undefined && resolve((m as { cpuMs: number }).cpuMs)));
   let seconds: number;
+  let cpu0 = 0;
+  let client: ConnectionManager | undefined;
   if (kind === 'raw' || kind === 'raw-tls') {
     seconds = await new Promise<number>((resolve) => {
       const c: Socket =
@@ -196,6 +218,7 @@ export async function twoProcessStream(kind: 'raw' | 'raw-tls' | 'none' | 'tls',
       let t0 = 0;
       c.once(kind === 'raw' ? 'connect' : 'secureConnect', () => {
         t0 = performance.now();
+        cpu0 = cpuNow();
         let sent = 0;
         const pump = () => {
           while (sent < total) {
@@ -214,18 +237,22 @@ export async function twoProcessStream(kind: 'raw' | 'raw-tls' | 'none' | 'tls',
       });
     });
   } else {
-    const client = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption: kind });
+    client = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption: kind });
     const conn = await client.dial({ ip: '127.0.0.1', port });
-    const acked = new Promise<void>((resolve) => client.once('message', () => resolve()));
+    const sender = client;
+    const acked = new Promise<void>((resolve) => sender.once('message', () => resolve()));
     const t0 = performance.now();
+    cpu0 = cpuNow();
     for (let sent = 0; sent < total; sent += chunk) {
       conn.send('bench', payload);
       if (conn.pendingBytes > 4 * MiB) await conn.drained();
     }
     await acked;
     seconds = (performance.now() - t0) / 1000;
-    await client.close();
   }
+  const ownCpu = cpuNow() - cpu0;
+  const cpuMs = ownCpu + (await childCpu);
+  if (client) await client.close();
   await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
-  return total / MiB / seconds;
+  return { mibps: total / MiB / seconds, cpuMs };
 }

@@ -9,13 +9,23 @@ import { ConnectionManager } from '../../src/net/manager.js';
 
 const [kind, totalText] = process.argv.slice(2);
 const total = Number(totalText);
+/** CPU spent from the first byte received to the last: this side's share of the transfer. */
+let cpu0 = 0;
+const cpuNow = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 
 if (kind === 'raw' || kind === 'raw-tls') {
   const onSocket = (s: Socket) => {
     let got = 0;
     s.on('data', (d: Buffer) => {
+      if (got === 0) cpu0 = cpuNow();
       got += d.length;
-      if (got >= total) s.write('k', () => setTimeout(() => process.exit(0), 50));
+      if (got >= total) {
+        process.send!({ cpuMs: cpuNow() - cpu0 });
+        s.write('k', () => setTimeout(() => process.exit(0), 50));
+      }
     });
   };
   const cert = createSelfSignedCertificate();
@@ -29,8 +39,10 @@ if (kind === 'raw' || kind === 'raw-tls') {
   const [endpoint] = await node.start();
   let got = 0;
   node.on('message', (e) => {
+    if (got === 0) cpu0 = cpuNow();
     got += e.payload.length;
     if (got >= total) {
+      process.send!({ cpuMs: cpuNow() - cpu0 });
       e.connection.send('ack', new Uint8Array(1));
       setTimeout(() => process.exit(0), 50);
     }

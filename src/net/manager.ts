@@ -194,10 +194,16 @@ export class ConnectionManager extends TypedEmitter<ConnectionManagerEvents> imp
   async close(reason: DisconnectReason = 'shutdown'): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(this.#listeners.map((l) => l.close()));
-    for (const attempt of this.#accepting) attempt.refuse();
+    // Stop accepting now, but wait for the listeners only after the goodbyes: a TCP server's
+    // close() completes when its last connection has ended.
+    const listenersClosed = Promise.all(this.#listeners.map((l) => l.close()));
+    for (const attempt of this.#accepting) {
+      attempt.refuse();
+      this.#releaseInbound(attempt.remote.ip);
+    }
     this.#accepting.clear();
     await Promise.all([...this.#all].map((c) => c.disconnect(reason)));
+    await listenersClosed;
     this.requests.stop();
   }
 

@@ -257,6 +257,16 @@ describe('ConnectionManager over real loopback sockets', () => {
     });
   }
 
+  it('closes a listener that still has inbound peers: goodbyes first, then the listening socket', async () => {
+    const server = await make('tls');
+    const client = await make('tls');
+    const closed = new Promise<string>((resolve) => client.on('closed', (e) => resolve(`${e.reason}/${e.by}`)));
+    await client.dial(server.listenAddresses[0]!);
+    await server.close();
+    expect(await closed).toBe('shutdown/remote');
+    expect(server.stats()).toMatchObject({ established: 0, inbound: 0, handshaking: 0 });
+  });
+
   it('announces the bound port in HELLO and binds dials to a specific listening IP', async () => {
     const a = await make('none', { listen: '127.0.0.2:0' });
     const b = await make('none');
