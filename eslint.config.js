@@ -20,6 +20,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The dashboard runs in the browser.
+    files: ['dashboard/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // The core is pure: time and randomness come in as arguments, and it does no I/O.
     files: ['src/core/**/*.ts'],
     rules: {

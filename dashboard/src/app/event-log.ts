@@ -1,0 +1,40 @@
+// The peer events this page has seen (history, then the live stream), newest kept, for the views to read.
+
+import type { ApiEvent } from '../lib/types.js';
+
+/** Events kept in the page; older ones fall off (the server keeps its own history). */
+const CAPACITY = 5000;
+
+export class EventLog {
+  #events: ApiEvent[] = [];
+  #version = 0;
+  readonly #listeners = new Set<(e: ApiEvent) => void>();
+
+  /** Replaces everything with the server's history (on load, and after the node restarted). */
+  reset(history: ApiEvent[]): void {
+    this.#events = history.slice(-CAPACITY);
+    this.#version++;
+  }
+
+  add(e: ApiEvent): void {
+    this.#events.push(e);
+    if (this.#events.length > CAPACITY * 1.25) this.#events = this.#events.slice(-CAPACITY);
+    this.#version++;
+    for (const fn of this.#listeners) fn(e);
+  }
+
+  /** Changes on every add or reset: views compare it to skip redraws when nothing happened. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Oldest first. */
+  all(): readonly ApiEvent[] {
+    return this.#events;
+  }
+
+  subscribe(fn: (e: ApiEvent) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+}
