@@ -82,3 +82,66 @@ export async function rawFanout(peers: number, size: number, rounds: number): Pr
   srv.close();
   return { mibPerSecond: (peers * size * rounds) / MiB / s, cpuMs: (c.user + c.system) / 1000 };
 }
+
+/**
+ * Two-process variant: the receivers live in a child process (bench/net/fanout-child.ts), so this
+ * process does only what a broadcasting node does. `kind` 'none' broadcasts through a
+ * ConnectionManager; 'raw' writes the same Buffer to as many raw sockets. CPU counts both processes.
+ */
+export async function fanoutTwoProcess(kind: 'raw' | 'none', peers: number, size: number, rounds: number): Promise<{ mibPerSecond: number; cpuMs: number; encodesPerBroadcast: number }> {
+  const { fork } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const expected = peers * size * rounds;
+  const payload = Buffer.alloc(size, 3);
+  const sockets: Socket[] = [];
+  let hub: ConnectionManager | undefined;
+  let port: number;
+  let srv: ReturnType<typeof createServer> | undefined;
+  if (kind === 'raw') {
+    srv = createServer({ noDelay: true }, (s) => sockets.push(s));
+    await new Promise<void>((resolve) => srv!.listen(0, '127.0.0.1', resolve));
+    port = (srv.address() as AddressInfo).port;
+  } else {
+    hub = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption: 'none', listen: '127.0.0.1:0', limits: LIMITS, highWaterMark: 64 * MiB });
+    port = (await hub.start())[0]!.port;
+  }
+  const child = fork(fileURLToPath(new URL('./fanout-child.ts', import.meta.url)), [kind, '127.0.0.1', String(port), String(peers), String(expected)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
+  const messages: { ready?: boolean; done?: boolean; cpuMs?: number }[] = [];
+  let wake: () => void = () => {};
+  child.on('message', (m) => {
+    messages.push(m as never);
+    wake();
+  });
+  const next = async (key: 'ready' | 'done') => {
+    for (;;) {
+      const m = messages.find((x) => x[key]);
+      if (m) return m;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  await next('ready');
+  while ((kind === 'raw' ? sockets.length : hub!.size) < peers) await new Promise((r) => setTimeout(r, 5));
+  const framesSeen = new Set<unknown>();
+  const targets = hub ? [...hub.connections()] : [];
+  for (const t of targets) {
+    const original = t.sendFrame.bind(t);
+    t.sendFrame = (frame, priority) => (framesSeen.add(frame), original(frame, priority));
+  }
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    if (hub) hub.broadcast(targets, 'block', payload, { priority: 'normal' });
+    else for (const s of sockets) s.write(payload);
+  }
+  const done = await next('done');
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  for (const s of sockets) s.destroy();
+  srv?.close();
+  await hub?.close();
+  return { mibPerSecond: expected / MiB / seconds, cpuMs: (c.user + c.system) / 1000 + done.cpuMs!, encodesPerBroadcast: hub ? framesSeen.size / rounds : 0 };
+}

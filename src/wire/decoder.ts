@@ -8,6 +8,15 @@ export type FrameHandler = (type: number, body: Uint8Array) => void;
 /** Tails at most this long are copied out of the read chunk, so an idle peer pins ≤ 256 bytes, not a 64 KiB read buffer. */
 const COPY_TAIL_MAX = 256;
 
+/**
+ * A frame at least this large is assembled in place once half of it has arrived: the rest of its
+ * read chunks are copied in and dropped at once instead of being held to the end (held chunks
+ * outlive young-generation collections and make V8 run full GCs for their external memory). Not
+ * earlier than half: the length field alone must never make us allocate, so the allocation stays
+ * at most twice what the peer really sent.
+ */
+const ASSEMBLE_MIN = 256 * 1024;
+
 const readU32 = (b: Uint8Array, at: number): number =>
   ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 
@@ -24,6 +33,8 @@ export class FrameDecoder {
   #limit: number;
   /** Bytes of an incomplete frame, in arrival order; undefined while none is pending (lazy). */
   #pending: Uint8Array[] | undefined;
+  /** A large frame being assembled in place (see ASSEMBLE_MIN); #buffered bytes of it are filled. */
+  #assembly: Uint8Array | undefined;
   #buffered = 0;
   /** Total bytes of the pending frame (4 + length) once its length is known, else 0. */
   #need = 0;
@@ -52,6 +63,7 @@ export class FrameDecoder {
   stop(): void {
     this.#stopped = true;
     this.#pending = undefined;
+    this.#assembly = undefined;
     this.#buffered = 0;
   }
 
@@ -129,14 +141,40 @@ export class FrameDecoder {
       }
       this.#need = 4 + length;
     }
-    const missing = this.#need - this.#buffered;
-    if (chunk.length < missing) {
+    const need = this.#need;
+    const missing = need - this.#buffered;
+    const take = Math.min(chunk.length, missing);
+    if (!this.#assembly && need >= ASSEMBLE_MIN && take < missing && (this.#buffered + take) * 2 >= need) {
+      const buf = Buffer.allocUnsafe(need);
+      const assembly = new Uint8Array(buf.buffer, buf.byteOffset, need);
+      let at = 0;
+      for (const piece of pending) {
+        assembly.set(piece, at);
+        at += piece.length;
+      }
+      this.#assembly = assembly;
+      this.#pending = [];
+    }
+    const assembly = this.#assembly;
+    if (assembly) {
+      assembly.set(take === chunk.length ? chunk : chunk.subarray(0, take), this.#buffered);
+      this.#buffered += take;
+      if (take < missing) return -1;
+      this.#assembly = undefined;
+      this.#pending = undefined;
+      this.#buffered = 0;
+      this.#need = 0;
+      this.#onFrame(assembly[4]!, assembly.subarray(5));
+      return take;
+    }
+    if (take < missing) {
       pending.push(chunk.length <= COPY_TAIL_MAX ? Uint8Array.prototype.slice.call(chunk) : chunk);
       this.#buffered += chunk.length;
       return -1;
     }
     pending.push(chunk.subarray(0, missing));
-    const frame = Buffer.concat(pending, this.#need);
+    const joined = Buffer.concat(pending, need);
+    const frame = new Uint8Array(joined.buffer, joined.byteOffset, need);
     this.#pending = undefined;
     this.#buffered = 0;
     this.#need = 0;

@@ -61,6 +61,24 @@ describe('FrameDecoder', () => {
     expect(Buffer.compare(frames[0]!.body, body)).toBe(0);
   });
 
+  it('assembles large frames in place under any split, mixed with small frames (property)', () => {
+    const big = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 200_000, max: 700_000 }), { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 40 }), (sizes, cuts) => {
+        const frames = sizes.flatMap((n, i) => [{ type: 0x10, body: big(n, i) }, { type: 3, body: Uint8Array.of(i) }]);
+        const stream = Buffer.concat(frames.map((f) => encodeFrame(f.type, f.body)));
+        const { frames: got, decoder } = collect(1 << 20);
+        for (const chunk of split(stream, cuts.map((c) => c * 997))) decoder.push(chunk);
+        expect(got.length).toBe(frames.length);
+        got.forEach((g, i) => {
+          expect(g.type).toBe(frames[i]!.type);
+          expect(Buffer.compare(g.body, frames[i]!.body)).toBe(0);
+        });
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('handles a header split byte by byte', () => {
     const stream = encodeFrame(7, Buffer.from('hello'));
     const { frames, decoder } = collect();
