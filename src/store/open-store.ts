@@ -1,6 +1,6 @@
 // openStore: the database of a data directory, created on first use, and the --reset-address-book way out.
 
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
@@ -38,7 +38,8 @@ export interface OpenStoreOptions extends SqliteStoreOptions {
  */
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): SqliteStore {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // The directory holds the node's key and the address book's secret bucket key: owner only.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new StoreError(`the data directory ${dataDir} cannot be created (${(err as Error).message}).`, join(dataDir, DATABASE_FILE), 'io', { cause: err });
   }
@@ -46,6 +47,16 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Sqli
   if (options.resetAddressBook && existsSync(file)) {
     const report = resetAddressBook(file, options.clock ?? systemClock);
     options.onReset?.(report);
+  }
+  // Create the file owner-only before SQLite does (its WAL and shared-memory files copy these
+  // permissions): the address book's bucket key must stay secret, or an attacker could aim
+  // addresses at chosen buckets.
+  if (!existsSync(file)) {
+    try {
+      closeSync(openSync(file, 'a', 0o600));
+    } catch (err) {
+      throw new StoreError(`${file} cannot be created (${(err as Error).message}). Check that the data directory is writable.`, file, 'io', { cause: err });
+    }
   }
   return new SqliteStore(file, options);
 }

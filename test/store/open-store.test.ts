@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -58,6 +58,10 @@ describe('openStore', () => {
     const store = openStore(dir);
     expect(store.location).toBe(join(dir, DATABASE_FILE));
     expect(store.getMeta('schema_version')).toBe(String(SCHEMA_VERSION));
+    // Owner only: the database holds the address book's secret bucket key.
+    expect(statSync(join(dir, DATABASE_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, `${DATABASE_FILE}-wal`)).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
     store.close();
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
