@@ -21,8 +21,8 @@ export function tempDir(prefix = 'pw-node-'): string {
 }
 
 /** Runs a node on `ip` (ports chosen by the OS) with loopback addresses allowed; resolves once its API is up. */
-export async function startDaemon(ip: string, extra: string[] = [], dataDir = tempDir()): Promise<Daemon> {
-  const run = startCli(['node', '--data-dir', dataDir, '--listen', `${ip}:0`, '--api-listen', `${ip}:0`, '--allow-loopback', '--network', 'itest', ...extra]);
+export async function startDaemon(ip: string, extra: string[] = [], dataDir = tempDir(), command: 'node' | 'hub' = 'node'): Promise<Daemon> {
+  const run = startCli([command, '--data-dir', dataDir, '--listen', `${ip}:0`, '--api-listen', `${ip}:0`, '--allow-loopback', '--network', 'itest', ...extra]);
   const [line] = await run.waitFor(/\{[^\n]*"api":"http[^\n]*\}/);
   const banner = JSON.parse(line) as { id: string; listen: string[]; api: string };
   const token = readFileSync(join(dataDir, 'api.token'), 'utf8').trim();
