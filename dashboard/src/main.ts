@@ -103,11 +103,15 @@ async function boot(): Promise<void> {
     }
   };
   await loadHistory();
-  const stream = new EventStream('/api/v1/events', {
-    onEvent: (e) => events.add(e),
-    onState: (state, d) => shell.showStream(state, d.attempt, d.error),
-    onRestart: () => void loadHistory(),
-  });
+  const stream = new EventStream(
+    '/api/v1/events',
+    {
+      onEvent: (e) => events.add(e),
+      onState: (state, d) => shell.showStream(state, d.attempt, d.error),
+      onRestart: () => void loadHistory(),
+    },
+    events.lastSeq,
+  );
   stream.start();
 
   let lastSeries = 0;

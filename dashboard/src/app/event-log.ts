@@ -16,11 +16,18 @@ export class EventLog {
     this.#version++;
   }
 
+  /** Adds a live event; one already held (the stream replays what the history also had) is ignored. */
   add(e: ApiEvent): void {
+    if (e.seq <= this.lastSeq) return;
     this.#events.push(e);
     if (this.#events.length > CAPACITY * 1.25) this.#events = this.#events.slice(-CAPACITY);
     this.#version++;
     for (const fn of this.#listeners) fn(e);
+  }
+
+  /** The newest sequence number held (0 when empty). */
+  get lastSeq(): number {
+    return this.#events.at(-1)?.seq ?? 0;
   }
 
   /** Changes on every add or reset: views compare it to skip redraws when nothing happened. */

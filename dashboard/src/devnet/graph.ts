@@ -107,9 +107,14 @@ export function createGraph(): Graph {
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
       ctx.fillText(String(v.index), p.x, p.y);
-      ctx.fillStyle = COLORS.muted;
+      // The label with a halo in the background colour, so edges under it do not hide it.
+      const label = `${v.ip} · ${v.peers} peers`;
       ctx.font = '11px system-ui, sans-serif';
-      ctx.fillText(`${v.ip} · ${v.peers} peers`, p.x, p.y + r + 11);
+      ctx.lineWidth = 4;
+      ctx.strokeStyle = COLORS.panel;
+      ctx.strokeText(label, p.x, p.y + r + 11);
+      ctx.fillStyle = COLORS.muted;
+      ctx.fillText(label, p.x, p.y + r + 11);
     }
     // What the canvas shows, for tools and tests that cannot read a picture.
     canvas.dataset.nodes = String(positions.length);
@@ -120,8 +125,8 @@ export function createGraph(): Graph {
   const animate = () => {
     frame = 0;
     const { width, height } = size();
-    // Springs about two fifths of the canvas for a handful of nodes, shorter as nodes get many, so all fit.
-    layout.linkLength = Math.max(40, Math.min(width, height) * 0.4 * Math.sqrt(4 / Math.max(4, vertices.length)));
+    // Springs a third of the canvas's size for a handful of nodes, shorter as nodes get many, so all fit.
+    layout.linkLength = Math.max(40, Math.min(height * 0.6, 0.35 * Math.sqrt(width * height) * Math.sqrt(4 / Math.max(4, vertices.length))));
     const energy = layout.step(
       edges.map((e) => [e.from, e.to]),
       width,

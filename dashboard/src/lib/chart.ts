@@ -9,6 +9,8 @@ export interface ChartSeries {
   color: string;
   /** Fill the area under the line (for stacked peer counts). */
   fill?: boolean;
+  /** Mark every data point (for sparse series such as a peer's score). */
+  points?: boolean;
   /** Format the value in the legend. */
   format?: (v: number) => string;
 }
@@ -22,7 +24,8 @@ export interface TimeChart {
   destroy(): void;
 }
 
-const HEIGHT = 200;
+/** The shortest time span an x axis shows, in seconds. */
+const MIN_SPAN_S = 60;
 
 /** Tick labels: hours and minutes, with seconds when the ticks are less than a minute apart. */
 function timeLabels(splits: number[]): string[] {
@@ -31,14 +34,15 @@ function timeLabels(splits: number[]): string[] {
   return splits.map((s) => new Date(s * 1000).toLocaleTimeString([], format));
 }
 
-function options(series: ChartSeries[], width: number, yLabel: string): uPlot.Options {
+function options(series: ChartSeries[], width: number, height: number, yLabel: string): uPlot.Options {
   const axis = { stroke: COLORS.muted, grid: { stroke: COLORS.grid, width: 1 }, ticks: { stroke: COLORS.grid, width: 1 } };
   return {
     width,
-    height: HEIGHT,
+    height,
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    // At least a minute of x axis, so a chart with a few seconds of data does not repeat its tick labels.
+    scales: { x: { time: true, range: (_u, min, max) => (max - min < MIN_SPAN_S ? [max - MIN_SPAN_S, max] : [min, max]) }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [
       // Plain hours and minutes, spaced so labels never overlap (uPlot's default stacks dates under times).
       { ...axis, space: 70, values: (_u, splits) => timeLabels(splits) },
@@ -51,7 +55,7 @@ function options(series: ChartSeries[], width: number, yLabel: string): uPlot.Op
         stroke: s.color,
         width: 1.5,
         fill: s.fill ? withAlpha(s.color, 0.55) : undefined,
-        points: { show: false },
+        points: { show: s.points ?? false, size: 5 },
         spanGaps: false,
         value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : s.format ? s.format(v) : v.toFixed(v < 10 ? 2 : 0)),
       })),
@@ -59,13 +63,13 @@ function options(series: ChartSeries[], width: number, yLabel: string): uPlot.Op
   };
 }
 
-/** Creates the chart inside `parent`; it redraws at the new width when the container is resized. */
-export function createTimeChart(parent: HTMLElement, series: ChartSeries[], yLabel: string): TimeChart {
+/** Creates the chart inside `parent` (`height` in CSS pixels); it redraws at the new width when the container is resized. */
+export function createTimeChart(parent: HTMLElement, series: ChartSeries[], yLabel: string, height = 200): TimeChart {
   let current = series;
   let data: uPlot.AlignedData = [[], ...series.map(() => [])];
   const width = () => Math.max(240, parent.clientWidth - 8);
-  let plot = new uPlot(options(series, width(), yLabel), data, parent);
-  const resize = new ResizeObserver(() => plot.setSize({ width: width(), height: HEIGHT }));
+  let plot = new uPlot(options(series, width(), height, yLabel), data, parent);
+  const resize = new ResizeObserver(() => plot.setSize({ width: width(), height }));
   resize.observe(parent);
   return {
     el: parent,
@@ -79,7 +83,7 @@ export function createTimeChart(parent: HTMLElement, series: ChartSeries[], yLab
       current = next;
       plot.destroy();
       data = [data[0], ...next.map(() => [])] as uPlot.AlignedData;
-      plot = new uPlot(options(next, width(), yLabel), data, parent);
+      plot = new uPlot(options(next, width(), height, yLabel), data, parent);
     },
     destroy() {
       resize.disconnect();

@@ -25,10 +25,14 @@ export class EventStream {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
+  /** `after`: the newest sequence the page already has (from the history), so the server replays only later ones. */
   constructor(
     readonly url: string,
     readonly handlers: EventStreamHandlers,
-  ) {}
+    after = 0,
+  ) {
+    this.#lastId = after;
+  }
 
   start(): void {
     this.#stopped = false;
@@ -56,7 +60,7 @@ export class EventStream {
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (this.#lastId > 0) headers['last-event-id'] = String(this.#lastId);
       feed();
-      const res = await fetch(this.url, { headers, signal: abort.signal, cache: 'no-store' });
+      const res = await fetch(this.url, { headers, signal: abort.signal });
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       const parser = new SseParser();

@@ -5,7 +5,7 @@ import type { View } from '../app/view.js';
 import { getJson } from '../lib/api.js';
 import { h, replaceChildren, setText } from '../lib/dom.js';
 import { percent } from '../lib/format.js';
-import { ALARM_RATIO, heatColor } from '../lib/heat.js';
+import { ALARM_RATIO, heatColor, heatOf, slotsPerGroup, typicalCount } from '../lib/heat.js';
 import { createHeatMap } from '../lib/heatmap.js';
 import type { AddrbookStats, Occupancy } from '../lib/types.js';
 
@@ -21,6 +21,17 @@ function bar(value: number, max: number, color?: string): HTMLElement {
   fill.style.width = `${max > 0 ? (100 * value) / max : 0}%`;
   if (color) fill.style.background = color;
   return h('span', { class: 'bar' }, fill);
+}
+
+/** Each group's heat (the hotter of its two tables), so the share table uses the heat maps' colours. */
+function groupHeats(tables: Occupancy[]): Map<string, number> {
+  const heats = new Map<string, number>();
+  for (const o of tables) {
+    const counts = slotsPerGroup(o.cells, o.groups.length);
+    const typical = typicalCount(counts);
+    o.groups.forEach((g, i) => heats.set(g, Math.max(heats.get(g) ?? 0, heatOf(counts[i]!, typical))));
+  }
+  return heats;
 }
 
 function legend(): HTMLElement {
@@ -84,6 +95,7 @@ export function createAddrbookView(_ctx: AppContext): View {
 
     const top = [...stats.byGroup].sort((a, b) => b.new + b.tried - (a.new + a.tried)).slice(0, TOP_GROUPS);
     const max = top.length ? top[0]!.new + top[0]!.tried : 0;
+    const heats = groupHeats([neu, tried]);
     replaceChildren(
       groups,
       h('thead', {}, h('tr', {}, h('th', {}, 'net group'), h('th', { class: 'num' }, 'new'), h('th', { class: 'num' }, 'tried'), h('th', { class: 'num' }, 'share'), h('th', { class: 'wide' }, ''))),
@@ -99,7 +111,7 @@ export function createAddrbookView(_ctx: AppContext): View {
                 h('td', { class: 'num' }, String(g.new)),
                 h('td', { class: 'num' }, String(g.tried)),
                 h('td', { class: 'num' }, percent(g.new + g.tried, stats.total)),
-                h('td', {}, bar(g.new + g.tried, max)),
+                h('td', {}, bar(g.new + g.tried, max, `rgb(${heatColor(heats.get(g.group) ?? 0).join(',')})`)),
               ),
             )
           : [h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'The address book is empty.'))]),

@@ -90,7 +90,7 @@ export function createChartsView(ctx: AppContext): View {
   const charts = new Map<string, { chart: TimeChart; empty: HTMLElement }>();
   for (const spec of SPECS) {
     const box = h('div', { class: 'chart', 'data-chart': spec.key });
-    const empty = h('p', { class: 'muted chart-empty', hidden: true }, 'Nothing yet.');
+    const empty = h('p', { class: 'muted chart-empty', hidden: true }, 'None in the last hour.');
     grid.append(h('div', { class: 'panel' }, h('h2', {}, spec.title), box, empty));
     // Created once the view is in the page, so the charts can measure their width.
     charts.set(spec.key, { chart: undefined as unknown as TimeChart, empty });
@@ -109,6 +109,7 @@ export function createChartsView(ctx: AppContext): View {
         const { series, values } = spec.build(samples);
         if (!slot.chart) slot.chart = createTimeChart(grid.querySelector<HTMLElement>(`[data-chart="${spec.key}"]`)!, series, spec.yLabel);
         slot.empty.hidden = series.length > 0;
+        slot.chart.el.hidden = series.length === 0;
         slot.chart.setSeries(series);
         slot.chart.setData(xs, values);
       }

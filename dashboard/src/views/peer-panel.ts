@@ -61,17 +61,19 @@ export function createPeerPanel(ctx: AppContext): PeerPanel {
     facts,
     h('div', { class: 'actions' }, banButton, disconnectButton),
     banForm,
+    h('h3', {}, 'History'),
+    h('div', { class: 'timeline-box' }, timeline),
     h('h3', {}, 'Score over time'),
     chartBox,
     scoreNote,
-    h('h3', {}, 'History'),
-    timeline,
   );
 
   let id: string | undefined;
   let detail: PeerDetail | undefined;
   let chart: TimeChart | undefined;
   let lastHistoryKey = '';
+  /** The page's own score readings start when it was opened. */
+  const openedAt = Date.now();
 
   const say = (text: string, kind: 'ok' | 'error') => {
     message.hidden = false;
@@ -143,12 +145,13 @@ export function createPeerPanel(ctx: AppContext): PeerPanel {
     }
     const points = scorePoints(detail.history, ctx.scores.points(id));
     if (p) points.push({ at: now, score: p.score });
-    chart ??= createTimeChart(chartBox, [{ label: 'score', color: COLORS.healthy }], 'score');
+    chart ??= createTimeChart(chartBox, [{ label: 'score', color: COLORS.healthy, points: true }], 'score', 130);
     chart.setData(
       points.map((q) => q.at / 1000),
       [points.map((q) => q.score)],
     );
-    setText(scoreNote, points.length < 2 ? 'No score change seen yet: penalties and the page’s own readings appear here.' : '');
+    const penalties = detail.history.filter((e) => typeof e.data?.score === 'number').length;
+    setText(scoreNote, `${penalties ? `The score after each of its ${penalties} penalties, and ` : 'No penalty in its history; '}the readings this page took since ${formatTime(openedAt)}.`);
   };
 
   return {
