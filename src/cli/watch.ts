@@ -1,6 +1,7 @@
 // `peerwarden watch`: observe a cardano-node's peers from its log and sockets, and serve them over HTTP.
 
 import { createApiServer } from '../api/create.js';
+import { registerDashboard } from '../api/dashboard.js';
 import { feedObserverEvents, registerObserverRoutes } from '../api/observer-routes.js';
 import { parseEndpoint } from '../core/address/index.js';
 import { parseDuration } from '../core/duration.js';
@@ -119,6 +120,7 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   const startedAt = Date.now();
   const api = createApiServer({ listen: apiListen, title: 'peerwarden observer API', version: VERSION });
   feedObserverEvents(observer, api.feed);
+  registerDashboard(api.server.app);
   registerObserverRoutes(api.server.app, { observer, feed: api.feed, registry: api.registry, version: VERSION, startedAt, now: Date.now });
   observer.on('warning', (m) => log.warn(m));
   observer.on('event', (e) => log.debug({ peer: e.id, kind: e.kind, to: e.to, reason: e.reason }, 'peer event'));

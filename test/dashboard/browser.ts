@@ -1,8 +1,8 @@
 // Helpers for the dashboard's browser tests: Debian's chromium through playwright-core, free ports, canvas pixels.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -147,23 +147,3 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
   throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
 }
 
-const DIST = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
-const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-
-/**
- * `peerwarden watch` does not mount the dashboard yet (src/cli/watch.ts lacks registerDashboard): where
- * the server answers 404 for the page or an asset, the browser is handed the built file instead. API
- * calls always go to the real server. Once watch serves the page itself, this passes its answers through.
- */
-export async function servePageIfMissing(page: Page, base: string): Promise<void> {
-  await page.route(
-    (url) => url.origin === base && (url.pathname === '/' || url.pathname.startsWith('/assets/')),
-    async (route) => {
-      const res = await route.fetch();
-      if (res.status() !== 404) return route.fulfill({ response: res });
-      const path = new URL(route.request().url()).pathname;
-      const file = join(DIST, path === '/' ? 'index.html' : path.slice(1));
-      return route.fulfill({ status: 200, contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
-    },
-  );
-}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type Running } from '../helpers/cli.js';
-import { freePort, launchBrowser, openPage, screenshot, servePageIfMissing, type TestBrowser } from './browser.js';
+import { freePort, launchBrowser, openPage, screenshot, type TestBrowser } from './browser.js';
 
 const FIXTURE = new URL('../fixtures/cardano/cardano-node-10.6-testnet.jsonl', import.meta.url).pathname;
 const PEER = '127.0.0.1:30000-127.0.0.1:30001';
@@ -42,7 +42,7 @@ describe('dashboard of an observer (peerwarden watch on a fixture log)', () => {
 
   it('shows the observed peers with the state of each track and their history, and hides what an observer lacks', async () => {
     const base = `http://127.0.0.1:${port}`;
-    const page = await openPage(tb.browser, `${base}/`, errors, (p) => servePageIfMissing(p, base));
+    const page = await openPage(tb.browser, `${base}/`, errors);
     await page.waitForSelector('[data-count="outbound-hot"]');
     const tabs = await page.$$eval('nav.tabs a', (as) => as.map((a) => a.textContent));
     expect(tabs).toEqual(['Overview', 'Peers', 'Events']);
@@ -76,7 +76,7 @@ describe('dashboard of an observer (peerwarden watch on a fixture log)', () => {
 
   it('says when the connection is lost, and reconnects the event stream when the observer is back', async () => {
     const base = `http://127.0.0.1:${port}`;
-    const page = await openPage(tb.browser, `${base}/#/events`, errors, (p) => servePageIfMissing(p, base));
+    const page = await openPage(tb.browser, `${base}/#/events`, errors);
     await page.waitForSelector('.conn[data-state="live"]');
     watch.child.kill('SIGTERM');
     await watch.exit();
