@@ -120,7 +120,8 @@ async function boot(): Promise<void> {
     if (status.mode === 'observer' || Date.now() - lastSeries < seriesEvery) return;
     lastSeries = Date.now();
     try {
-      const res = await getJson<SeriesResponse>('/api/v1/series');
+      const since = samples.lastRecordedAt;
+      const res = await getJson<SeriesResponse>(since === undefined ? '/api/v1/series' : `/api/v1/series?since=${since}`);
       seriesEvery = res.intervalMs;
       samples.merge(res.samples);
     } catch {

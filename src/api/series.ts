@@ -70,10 +70,15 @@ export class SeriesRecorder {
       {
         schema: documented({
           summary: 'The last hour of peer counts and cumulative traffic, dial and penalty totals, one sample per 5 s',
+          description: 'The last sample is taken at the request and is not kept. With `since`, only recorded samples newer than it (a page that already has the rest).',
           tags: ['status'],
+          querystring: { type: 'object', additionalProperties: false, properties: { since: { type: 'integer', minimum: 0, description: 'ms since the epoch' } } },
         }),
       },
-      async () => ({ intervalMs: SAMPLE_INTERVAL_MS, samples: [...this.samples(), takeSample(this.node, this.scheduler.now())] }),
+      async (req) => {
+        const since = (req.query as { since?: number }).since ?? -1;
+        return { intervalMs: SAMPLE_INTERVAL_MS, samples: [...this.samples().filter((s) => s.at > since), takeSample(this.node, this.scheduler.now())] };
+      },
     );
   }
 }
