@@ -313,10 +313,15 @@ export class Connection {
     });
   }
 
-  /** Refuses/ends with a reason we decided, penalising when `severity` is given. */
-  #fail(reason: DisconnectReason, detail: string, severity?: Severity): void {
-    if (severity) this.#owner.onMisbehaviour(this, severity, reason, detail);
+  /**
+   * Refuses/ends with a reason we decided, penalising when `severity` is given. The DISCONNECT goes
+   * out first, so the peer learns the precise reason even when the penalty makes the owner close the
+   * connection too (a second close is a no-op). `offence` names the offence when it is more precise
+   * than the DISCONNECT reason (an ADDR over 1000 entries is a malformed message, and book flooding).
+   */
+  #fail(reason: DisconnectReason, detail: string, severity?: Severity, offence: string = reason): void {
     if (this.#state === 'handshaking' || this.#state === 'open') this.#goodbye(reason, detail, 'local');
+    if (severity) this.#owner.onMisbehaviour(this, severity, offence, detail);
   }
 
   #slow(): void {
@@ -368,7 +373,8 @@ export class Connection {
     if (err instanceof FrameTooLargeError) {
       this.#fail('frame-too-large', err.message, 'high');
     } else if (err instanceof MalformedMessageError) {
-      this.#fail('malformed-message', err.message, 'high');
+      const flood = err.messageType === MessageType.ADDR && /^count \d+ exceeds/.test(err.detail);
+      this.#fail('malformed-message', err.message, 'high', flood ? 'addr-too-many' : 'malformed-message');
     } else {
       // Our own bug, not the peer's fault: never crash the node over it, never penalise the peer.
       this.#fail('protocol-violation', `internal error: ${err instanceof Error ? err.message : String(err)}`);
