@@ -150,8 +150,8 @@ export {
   type CommitInfo,
   type StoreErrorReason,
 } from './store/index.js';
+export { createNode } from './create-node.js';
 export {
-  createNode,
   NODE_KEY_FILE,
   ConfigError,
   resolveConfig,
@@ -177,6 +177,7 @@ export {
   type PeerRef,
   type LogLevel,
   type NodeRuntime,
+  type NodeAttachment,
   type ConnectionTuning,
   type RequestHandler,
   type NodeStats,

@@ -1,6 +1,6 @@
 // Node configuration: the documented keys and defaults, validated with every problem listed at once.
 
-import { AddressParseError, normalizeIp, parseEndpoint, type Endpoint } from '../core/address/index.js';
+import { AddressParseError, classify, normalizeIp, parseEndpoint, type Endpoint } from '../core/address/index.js';
 import { VERSION } from '../version.js';
 
 /** The port a node listens on when none is given, and the one hostnames without a port default to. */
@@ -312,8 +312,11 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     }
   }
 
+  // The API sits next to the p2p port, on 127.0.0.1 — or on the node's own loopback address when it
+  // listens on one (127.2.0.1:7000 → 127.2.0.1:7001), so nodes of a devnet do not collide.
   const p2pPort = listen[0]?.port ?? DEFAULT_PORT;
-  let api: ResolvedConfig['api'] = { listen: { ip: '127.0.0.1', port: p2pPort === 0 ? 0 : Math.min(65535, p2pPort + 1) } };
+  const apiIp = listen[0] && classify(listen[0].ip) === 'loopback' ? listen[0].ip : '127.0.0.1';
+  let api: ResolvedConfig['api'] = { listen: { ip: apiIp, port: p2pPort === 0 ? 0 : Math.min(65535, p2pPort + 1) } };
   if (cfg.api === false) api = false;
   else if (cfg.api !== undefined) {
     const a = cfg.api as Record<string, unknown>;

@@ -44,6 +44,8 @@ export class Node {
   #session: NodeSession | undefined;
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
+  /** What each running attachment handed out (see NodeAttachment), by name. */
+  #attached = new Map<string, unknown>();
 
   constructor(config: ResolvedConfig, runtime: NodeRuntime, identity: NodeIdentity, scheduler: Scheduler, random: Random) {
     this.config = config;
@@ -73,6 +75,14 @@ export class Node {
     return this.#live()?.startedAt;
   }
 
+  /**
+   * The HTTP API while it runs: its base URL and the bearer token for changes. Started by the
+   * library's createNode when the config's `api` is not false; undefined otherwise.
+   */
+  get api(): { url: string; token: string } | undefined {
+    return this.#attached.get('api') as { url: string; token: string } | undefined;
+  }
+
   /** The connection targets and limits in force. */
   get targets(): Targets {
     return { ...this.config.targets };
@@ -99,6 +109,13 @@ export class Node {
         await session.stop().catch(() => {});
         throw err;
       }
+      for (const a of this.#runtime.attachments ?? []) {
+        try {
+          this.#attached.set(a.name, await a.start(this));
+        } catch (err) {
+          this.#emitter.emit('node:error', { at: this.#scheduler.now(), context: a.name, error: err as Error });
+        }
+      }
       this.#emitter.emit('node:started', { at: this.#scheduler.now(), id: this.id, listenAddresses: this.listenAddresses });
     })();
     try {
@@ -113,9 +130,13 @@ export class Node {
     if (this.#starting) await this.#starting.catch(() => {});
     const s = this.#session;
     if (!s || s.stopped) return this.#stopping;
-    this.#stopping = s.stop().then(() => {
-      this.#emitter.emit('node:stopped', { at: this.#scheduler.now() });
-    });
+    const attached = (this.#runtime.attachments ?? []).filter((a) => this.#attached.has(a.name));
+    this.#attached.clear();
+    this.#stopping = Promise.all(attached.map((a) => a.stop().catch(() => {})))
+      .then(() => s.stop())
+      .then(() => {
+        this.#emitter.emit('node:stopped', { at: this.#scheduler.now() });
+      });
     try {
       await this.#stopping;
     } finally {

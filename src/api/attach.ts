@@ -1,0 +1,31 @@
+// The HTTP API as a node attachment: what the library's createNode starts when the config asks for an API.
+
+import { randomBytes } from 'node:crypto';
+import type { ResolvedConfig } from '../node/config.js';
+import type { NodeAttachment } from '../node/runtime.js';
+import { systemScheduler } from '../platform/index.js';
+import { VERSION } from '../version.js';
+import { startNodeApi, type NodeApi } from './node-api.js';
+import { loadOrCreateToken } from './token.js';
+
+/**
+ * Serves the node's API at `config.api.listen` while it runs. The token is `<dataDir>/api.token`
+ * (created 0600 at first start), or a random one kept in memory for a node without a data dir.
+ */
+export function apiAttachment(config: ResolvedConfig): NodeAttachment | undefined {
+  if (!config.api) return undefined;
+  const listen = config.api.listen;
+  let api: NodeApi | undefined;
+  return {
+    name: 'api',
+    async start(node) {
+      const token = config.dataDir === null ? randomBytes(32).toString('hex') : loadOrCreateToken(config.dataDir);
+      api = await startNodeApi({ node, listen, token, version: VERSION, mode: config.hub ? 'hub' : 'node', scheduler: systemScheduler });
+      return { url: api.url, token };
+    },
+    async stop() {
+      await api?.close();
+      api = undefined;
+    },
+  };
+}
