@@ -237,24 +237,6 @@ export {
   type ResponseStatusName,
 } from './net/index.js';
 export { RequestTracker, MAX_OUTSTANDING_REQUESTS } from './core/requests/index.js';
-export {
-  PROTOCOL_VERSION,
-  MessageType,
-  DEFAULT_MAX_FRAME_BYTES,
-  DisconnectCode,
-  reasonCode,
-  reasonName,
-  networkIdOf,
-  FrameDecoder,
-  decodeBody,
-  encodeMessage,
-  WireError,
-  FrameTooLargeError,
-  MalformedMessageError,
-  EncodeError,
-  type DisconnectReason,
-  type AddrEntry,
-  type Hello,
-  type WireMessage,
-  type EncodedFrame,
-} from './wire/index.js';
+// The wire protocol, whole: a compatible peer can be written from these codecs (docs/protocol.md).
+export * from './wire/index.js';
+export { CHANNEL_BINDING_LABEL } from './net/tls.js';
