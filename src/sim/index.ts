@@ -1,0 +1,20 @@
+// The deterministic network simulator: real nodes on a virtual clock and a memory network, scenarios, results and charts.
+export { Simulation, SIM_EPOCH_MS, type SimulationOptions, type SimProblem, type RunHooks } from './simulation.js';
+export { HonestNetwork, meetsTargets, FULL_BOOK, SIM_BOOK, SIM_NETWORK, type SimNode, type SimRole, type BookSize, type SessionRecord, type HonestNetworkOptions } from './honest.js';
+export { HostFarm, sampleAddrs, type FarmHost, type HostBehaviour, type FarmStats } from './farm.js';
+export { EclipseAttacker, type AttackerOptions, type AttackerStats } from './attacker.js';
+export { SybilSwarm, type SybilOptions, type SybilStats } from './sybil.js';
+export { Background, type BackgroundOptions } from './background.js';
+export { bookShare, type BookShare, type TableShare } from './book-share.js';
+export { graphOf, components, bfs, pathStats, diameterEstimate, distribution, type Graph, type Components, type PathStats, type Distribution } from './graph.js';
+export { topologyOf, type Topology } from './topology.js';
+export { SeriesRecorder, round, type SeriesData } from './series.js';
+export { lineChart, niceStep, type ChartOptions, type ChartLine, type ChartMarker } from './svg.js';
+export { mapLatency, DEFAULT_LATENCY, type LatencyOptions } from './latency.js';
+export { NETWORK_PARAMS, SimParamError, parseAssignments, resolveParams, paramsHelp, formatParam, type ParamSpec, type ParamSpecs, type ParamValues, type ParamKind } from './params.js';
+export { metric, check, type Scenario, type ScenarioContext, type ScenarioOutcome, type Metric, type MetricUnit, type Check, type ChartSpec, type TimelineEvent } from './scenario.js';
+export { formatMetric } from './format.js';
+export { runScenario, plan, resultsOf, resultsJson, writeOutputs, RESULTS_FORMAT, type ScenarioResult, type SimResults, type RunCost, type RunOptions } from './run.js';
+export { SCENARIOS, findScenario } from './scenarios/index.js';
+export { nodeIp, honestIp, hostileIp, isHostileIp, isHostileGroup, MAX_SIM_NODES, SIM_PORT } from './addresses.js';
+export { SimStore } from './sim-store.js';

@@ -1,0 +1,151 @@
+// Runs scenarios: builds the simulation, resolves parameters, collects the result, renders the charts, writes the files.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VERSION } from '../version.js';
+import { NETWORK_PARAMS, resolveParams, SimParamError, type ParamValues } from './params.js';
+import type { Check, Metric, Scenario, TimelineEvent } from './scenario.js';
+import type { SeriesData } from './series.js';
+import { Simulation, type SimProblem } from './simulation.js';
+import { lineChart } from './svg.js';
+
+/** Identifies the layout of results.json. */
+export const RESULTS_FORMAT = 'peerwarden-sim/1';
+
+/** Problems listed in a result at most (the count is always complete). */
+const MAX_PROBLEMS_LISTED = 20;
+
+export interface ScenarioResult {
+  scenario: string;
+  title: string;
+  seed: string;
+  nodes: number;
+  durationMs: number;
+  parameters: ParamValues;
+  metrics: Metric[];
+  checks: Check[];
+  timeline: TimelineEvent[];
+  /** Chart files written next to results.json. */
+  charts: string[];
+  series: SeriesData;
+  network: { dials: number; refused: number; lostDials: number; links: number };
+  problems: { count: number; first: SimProblem[] };
+  details: Record<string, unknown>;
+}
+
+export interface SimResults {
+  format: string;
+  version: string;
+  seed: string;
+  scenarios: ScenarioResult[];
+}
+
+/** What a run cost in real resources: not part of the results (they differ from run to run). */
+export interface RunCost {
+  scenario: string;
+  wallMs: number;
+  /** Virtual instants the event loop stopped at. */
+  instants: number;
+  heapUsedBytes: number;
+}
+
+export interface RunOptions {
+  seed: string;
+  nodes?: number;
+  durationMs?: number;
+  /** Raw `--set` assignments; those the scenario does not know are ignored here (the CLI checks them). */
+  assignments?: ReadonlyMap<string, string>;
+  onProgress?(elapsedMs: number, durationMs: number): void;
+}
+
+/** A scenario's settings resolved and checked; throws SimParamError listing every problem. */
+export function plan(scenario: Scenario, options: RunOptions): { nodes: number; durationMs: number; params: ParamValues; network: ParamValues } {
+  const problems: string[] = [];
+  const nodes = options.nodes ?? scenario.defaultNodes;
+  const durationMs = options.durationMs ?? scenario.defaultDurationMs;
+  const assignments = options.assignments ?? new Map<string, string>();
+  const params = resolveParams(scenario.params, assignments, problems);
+  const network = resolveParams(NETWORK_PARAMS, assignments, problems);
+  if (!Number.isInteger(nodes) || nodes < scenario.minNodes) problems.push(`${scenario.name} needs at least ${scenario.minNodes} nodes, got ${nodes}`);
+  if (!(durationMs > 0)) problems.push(`${scenario.name}: the duration must be positive`);
+  if ((network.latencyMax as number) < (network.latencyMin as number)) problems.push('latencyMax must not be below latencyMin');
+  if (problems.length === 0) problems.push(...(scenario.validate?.(nodes, durationMs, params) ?? []).map((p) => `${scenario.name}: ${p}`));
+  if (problems.length > 0) throw new SimParamError(problems);
+  return { nodes, durationMs, params, network };
+}
+
+/** Runs one scenario to the end. The result depends only on the scenario, the seed and the settings. */
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<{ result: ScenarioResult; svgs: Map<string, string>; cost: RunCost }> {
+  const { nodes, durationMs, params, network } = plan(scenario, options);
+  const wallStart = performance.now();
+  const sim = new Simulation({
+    seed: `${options.seed}/${scenario.name}`,
+    latency: { minMs: network.latencyMin as number, maxMs: network.latencyMax as number },
+    lossRate: network.loss as number,
+  });
+  const outcome = await scenario.run({
+    sim,
+    nodes,
+    durationMs,
+    params,
+    ...(options.onProgress ? { onProgress: (t: number) => options.onProgress!(t, durationMs) } : {}),
+  });
+  const svgs = new Map<string, string>();
+  for (const c of outcome.charts) {
+    const file = `${scenario.name}-${c.id}.svg`;
+    svgs.set(
+      file,
+      lineChart({
+        title: c.title,
+        yLabel: c.yLabel,
+        lines: c.lines.map((l) => ({ name: l.label, points: outcome.series.points(l.metric), ...(l.dashed ? { dashed: true } : {}) })),
+        markers: outcome.timeline.filter((e) => e.atMs > 0).map((e) => ({ atMs: e.atMs, label: e.event })),
+        xMaxMs: durationMs,
+        ...(c.yFormat ? { yFormat: c.yFormat } : {}),
+        ...(c.yMin !== undefined ? { yMin: c.yMin } : {}),
+        ...(c.yMax !== undefined ? { yMax: c.yMax } : {}),
+      }),
+    );
+  }
+  const result: ScenarioResult = {
+    scenario: scenario.name,
+    title: scenario.title,
+    seed: options.seed,
+    nodes,
+    durationMs,
+    parameters: { ...params, ...network },
+    metrics: outcome.metrics,
+    checks: outcome.checks,
+    timeline: outcome.timeline,
+    charts: [...svgs.keys()],
+    series: outcome.series.toJSON(),
+    network: { ...sim.net.stats },
+    problems: { count: sim.problems.length, first: sim.problems.slice(0, MAX_PROBLEMS_LISTED) },
+    details: outcome.details ?? {},
+  };
+  const cost: RunCost = { scenario: scenario.name, wallMs: performance.now() - wallStart, instants: sim.instants, heapUsedBytes: process.memoryUsage().heapUsed };
+  return { result, svgs, cost };
+}
+
+export function resultsOf(seed: string, scenarios: ScenarioResult[]): SimResults {
+  return { format: RESULTS_FORMAT, version: VERSION, seed, scenarios };
+}
+
+/** The results file's text: stable key order and layout, so equal runs give equal bytes. */
+export function resultsJson(results: SimResults): string {
+  return `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}
+
+/** Writes results.json, the charts and cost.json (wall time and memory: not reproducible, so kept apart) into `dir`. */
+export function writeOutputs(dir: string, results: SimResults, svgs: ReadonlyMap<string, string>, costs: readonly RunCost[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    files.push(name);
+  };
+  write('results.json', resultsJson(results));
+  for (const [name, svg] of svgs) write(name, svg);
+  write('cost.json', `${JSON.stringify({ note: 'wall time and memory of this run; they vary between runs, results.json does not', costs }, null, 2)}\n`);
+  return files;
+}

@@ -1,0 +1,68 @@
+// Pieces every scenario shares: the honest network's parameters, growing it from seeds, and standard samples.
+
+import { distribution, type Distribution } from '../graph.js';
+import { HonestNetwork, type HonestNetworkOptions, type SimNode } from '../honest.js';
+import type { ParamSpecs, ParamValues } from '../params.js';
+import type { Simulation } from '../simulation.js';
+import type { Topology } from '../topology.js';
+
+/** Parameters of the honest network (every scenario has one). */
+export const HONEST_PARAMS: ParamSpecs = {
+  seeds: { kind: 'int', default: 3, help: 'seed nodes: every node is configured with their addresses and starts from them', min: 1, max: 50 },
+  joinWindow: { kind: 'duration', default: 120_000, help: 'non-seed nodes start at uniformly random times within this window (seeds at 0)', min: 0, max: 86_400_000 },
+};
+
+/**
+ * Creates `count` honest nodes and schedules their start: seeds at 0, the others uniformly over
+ * the join window. Resolves once every node exists (none has started: the clock has not moved).
+ */
+export async function growNetwork(sim: Simulation, count: number, params: ParamValues, options: Partial<HonestNetworkOptions> = {}): Promise<HonestNetwork> {
+  const seeds = Math.min(params.seeds as number, count);
+  const net = new HonestNetwork(sim, { seeds, ...options });
+  const joinWindow = params.joinWindow as number;
+  const r = sim.random('joins');
+  for (let i = 0; i < count; i++) {
+    const sn = await net.add();
+    const at = sn.role === 'seed' ? 0 : Math.floor(r.float() * joinWindow);
+    sim.at(at, `starting node ${i}`, () => net.start(sn));
+  }
+  return net;
+}
+
+/** Share of `nodes` meeting their targets now (`reachable`: how many others each can reach, default every live node). */
+export function shareAtTarget(net: HonestNetwork, nodes: readonly SimNode[], reachable?: number): number {
+  if (nodes.length === 0) return 0;
+  let n = 0;
+  for (const sn of nodes) if (net.atTarget(sn, reachable)) n++;
+  return n / nodes.length;
+}
+
+export const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** The standard row of network-shape numbers for a series sample. */
+export function shapeRow(t: Topology): Record<string, number> {
+  return {
+    live: t.nodes.length,
+    components: t.components,
+    largestComponent: t.largestShare,
+    meanOutbound: mean(t.outbound),
+    meanInbound: mean(t.inbound),
+  };
+}
+
+/** A distribution with every value rounded (for the results file). */
+export function roundedDistribution(values: readonly number[]): Distribution & { count: number } {
+  const d = distribution(values);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { count: values.length, min: r(d.min), mean: r(d.mean), p50: r(d.p50), p90: r(d.p90), max: r(d.max) };
+}
+
+/** A histogram of small non-negative integers: index = value, entry = how many. */
+export function histogram(values: readonly number[]): number[] {
+  const h: number[] = [];
+  for (const v of values) {
+    while (h.length <= v) h.push(0);
+    h[v]!++;
+  }
+  return h;
+}
