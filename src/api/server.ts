@@ -49,7 +49,13 @@ export class ApiServer {
 
   constructor(opts: ApiServerOptions) {
     this.#opts = opts;
-    const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
+    const app = Fastify({
+      logger: false,
+      bodyLimit: 64 * 1024,
+      forceCloseConnections: true,
+      // Errors the router raises before any route runs (a malformed %-escape…) get the same JSON shape.
+      frameworkErrors: (err, _req, reply) => void sendError(reply, 400, 'bad_request', err.message),
+    });
     this.app = app;
     app.setReplySerializer((payload) => stringifyJson(payload));
     // Bodies are validated strictly: a number where a string belongs, or an unknown field, is a 400,
@@ -70,6 +76,8 @@ export class ApiServer {
     // Reads are public (the API binds to loopback by default) and readable cross-origin so the devnet
     // page can poll every node; writes need the bearer token and are same-origin only.
     app.addHook('onRequest', async (req, reply) => {
+      // An unknown route is a 404 whoever asks: no token needed to learn it does not exist.
+      if (req.is404) return;
       if (SAFE_METHODS.has(req.method)) {
         reply.header('access-control-allow-origin', '*');
         return;
@@ -92,6 +100,17 @@ export class ApiServer {
       }
     });
 
+    // Bodies are JSON. Tools often send JSON without saying so (fetch without headers sends text/plain,
+    // curl -d sends a form type): take those too when they parse, and say what is expected otherwise.
+    app.removeContentTypeParser(['text/plain']);
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, body === '' ? undefined : JSON.parse(body as string));
+      } catch {
+        done(new ApiError(415, 'unsupported_media_type', 'this API takes JSON bodies: send "content-type: application/json" and a JSON object'), undefined);
+      }
+    });
+
     app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, _req, reply) => {
       if (err instanceof ApiError) return sendError(reply, err.status, err.code, err.message);
       if (err.validation) return sendError(reply, 400, 'invalid_request', `invalid request: ${err.message}`);
@@ -108,9 +127,9 @@ export class ApiServer {
       sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}; see GET /api/v1/openapi.json`),
     );
 
-    app.get('/api/v1/openapi.json', { schema: documented({ summary: 'This OpenAPI document' }) }, async () =>
-      buildOpenApi(opts.title, opts.version, this.#routes.filter((r) => r.url.startsWith('/api/v1'))),
-    );
+    const openapi = async () => buildOpenApi(opts.title, opts.version, this.#routes.filter((r) => r.url.startsWith('/api/v1')));
+    app.get('/api/v1/openapi.json', { schema: documented({ summary: 'This OpenAPI document' }) }, openapi);
+    app.get('/openapi.json', openapi);
   }
 
   /** The base URL once listening, e.g. http://127.0.0.1:7001. */

@@ -58,6 +58,24 @@ interface EventJson {
 
 const enc = encodeURIComponent;
 
+/**
+ * Turns the short id `peers` prints (a hex prefix, 12 characters by default) into the full node id:
+ * connected peers first, then peers in the recent event history. Anything else is returned as is.
+ */
+async function fullId(c: NodeClient, text: string): Promise<string> {
+  if (!/^[0-9a-fA-F]{4,63}$/.test(text)) return text;
+  const prefix = text.toLowerCase();
+  const connected = ((await c.get('/api/v1/peers')) as { peers: { id: string }[] }).peers.map((p) => p.id);
+  let matches = [...new Set(connected.filter((id) => id.startsWith(prefix)))];
+  if (matches.length === 0) {
+    const events = ((await c.get('/api/v1/history?limit=2000')) as { events: { peer?: string }[] }).events;
+    matches = [...new Set(events.map((e) => e.peer).filter((id): id is string => !!id && /^[0-9a-f]{64}$/.test(id) && id.startsWith(prefix)))];
+  }
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new ClientError(`no peer id starts with ${prefix}: list them with "peerwarden peers"`, 4);
+  throw new ClientError(`${prefix} is ambiguous: it starts ${matches.map((m) => shortId(m)).join(', ')}; give more digits`, 2);
+}
+
 function peersTable(peers: PeerJson[], now: number): string {
   if (peers.length === 0) return 'no connected peers\n';
   const rows = peers.map((p) => [
@@ -176,7 +194,8 @@ const COMMANDS: Record<string, ClientCommand> = {
       for: { kind: 'string', value: 'DURATION', help: 'how long, e.g. 30m, 1h, 7d (default: until unbanned)' },
       reason: { kind: 'string', value: 'TEXT', help: 'why (shown in bans and in the peer history)' },
     },
-    async run(c, [target], flags, io) {
+    async run(c, [given], flags, io) {
+      const target = await fullId(c, given!);
       const body: Record<string, unknown> = { target, reason: (flags.reason as string | undefined) ?? 'banned from the command line' };
       if (typeof flags.for === 'string') body.durationMs = parseDuration(flags.for);
       const r = (await c.post('/api/v1/bans', body)) as { ban: BanJson };
@@ -189,8 +208,9 @@ const COMMANDS: Record<string, ClientCommand> = {
     usage: 'unban <node-id | ip | cidr>',
     summary: 'lift a ban',
     args: 1,
-    async run(c, [target], flags, io) {
-      const r = await c.delete(`/api/v1/bans/${enc(target!)}`);
+    async run(c, [given], flags, io) {
+      const target = await fullId(c, given!);
+      const r = await c.delete(`/api/v1/bans/${enc(target)}`);
       if (flags.json) return r;
       io.out(`unbanned ${target}\n`);
       return undefined;
@@ -209,24 +229,26 @@ const COMMANDS: Record<string, ClientCommand> = {
     },
   },
   disconnect: {
-    usage: 'disconnect <node-id>',
+    usage: 'disconnect <node-id or its first digits>',
     summary: 'close the connection to a peer',
     args: 1,
-    async run(c, [id], flags, io) {
-      const r = await c.delete(`/api/v1/peers/${enc(id!)}`);
+    async run(c, [given], flags, io) {
+      const id = await fullId(c, given!);
+      const r = await c.delete(`/api/v1/peers/${enc(id)}`);
       if (flags.json) return r;
-      io.out(`disconnected ${shortId(id!)}\n`);
+      io.out(`disconnected ${shortId(id)}\n`);
       return undefined;
     },
   },
   explain: {
-    usage: 'explain <node-id>',
+    usage: 'explain <node-id or its first digits>',
     summary: "a peer's history: where it was learned, each dial, promotion, demotion, penalty and ban, with reasons",
     args: 1,
     flags: { limit: { kind: 'int', value: 'N', help: 'newest events to show (default 500)' } },
-    async run(c, [id], flags, io) {
+    async run(c, [given], flags, io) {
+      const id = await fullId(c, given!);
       const q = typeof flags.limit === 'number' ? `?limit=${flags.limit}` : '';
-      const r = (await c.get(`/api/v1/peers/${enc(id!)}${q}`)) as {
+      const r = (await c.get(`/api/v1/peers/${enc(id)}${q}`)) as {
         id: string;
         connected: boolean;
         peer?: PeerJson;

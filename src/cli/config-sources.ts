@@ -43,6 +43,22 @@ export const NODE_KEYS: readonly KeySpec[] = [
 /** Variables that belong to the CLI clients, not to the node: never reported as unknown. */
 const CLIENT_ENV = new Set(['PEERWARDEN_API', 'PEERWARDEN_TOKEN', 'PEERWARDEN_CONFIG']);
 
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const upperSnake = (s: string) => s.replace(/-/g, '_').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/**
+ * Every spelling of a flag: its name and, for a top-level key, the key itself in kebab case, so
+ * `--seeds` works beside `--seed` and `--static-peers` beside `--static-peer`.
+ */
+function flagNames(k: KeySpec): string[] {
+  return [...new Set([k.flag, ...(k.path.length === 1 ? [kebab(k.path[0]!)] : [])])];
+}
+
+/** Every spelling of a variable: PEERWARDEN_ + its documented name, the flag's, and the key's. */
+function envNames(k: KeySpec): string[] {
+  return [...new Set([k.env, upperSnake(k.flag), ...(k.path.length === 1 ? [upperSnake(k.path[0]!)] : [])].map((n) => `PEERWARDEN_${n}`))];
+}
+
 export interface ConfigSources {
   /** Node flags only (the subcommand already removed). */
   argv: string[];
@@ -61,6 +77,8 @@ export interface LoadedConfig {
   file?: string;
   /** Values of extraFlags. */
   extras: Record<string, string | boolean>;
+  /** Things worth telling the operator that do not stop the node (unknown PEERWARDEN_* variables). */
+  warnings: string[];
 }
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
@@ -135,9 +153,10 @@ function mergeInto(base: Record<string, unknown>, over: Record<string, unknown>)
  */
 export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
   const problems: string[] = [];
+  const warnings: string[] = [];
   const extras: Record<string, string | boolean> = {};
   const extraFlags = sources.extraFlags ?? {};
-  const byFlag = new Map(NODE_KEYS.map((k) => [k.flag, k]));
+  const byFlag = new Map(NODE_KEYS.flatMap((k) => flagNames(k).map((f) => [f, k] as const)));
   const fromFlags: Record<string, unknown> = {};
   let file = sources.env.PEERWARDEN_CONFIG;
 
@@ -188,12 +207,13 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
   }
 
   const fromEnv: Record<string, unknown> = {};
-  const byEnv = new Map(NODE_KEYS.map((k) => [`PEERWARDEN_${k.env}`, k]));
+  const byEnv = new Map(NODE_KEYS.flatMap((k) => envNames(k).map((e) => [e, k] as const)));
   for (const [name, raw] of Object.entries(sources.env)) {
     if (!name.startsWith('PEERWARDEN_') || raw === undefined || CLIENT_ENV.has(name)) continue;
     const spec = byEnv.get(name);
     if (!spec) {
-      problems.push(`environment ${name}: not a peerwarden setting; known: ${[...byEnv.keys()].join(', ')}`);
+      // Not fatal: the environment is shared with other tools; say so and go on.
+      warnings.push(`environment ${name} is not a peerwarden setting and is ignored; known: ${NODE_KEYS.map((k) => `PEERWARDEN_${k.env}`).join(', ')}`);
       continue;
     }
     const v = convert(spec, raw, `environment ${name}`, problems);
@@ -207,7 +227,7 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
   try {
     const config = resolveConfig(merged);
     if (problems.length) throw new ConfigError(problems);
-    return { config, input: merged as NodeConfig, file, extras };
+    return { config, input: merged as NodeConfig, file, extras, warnings };
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError([...problems, ...err.problems.filter((p) => !problems.includes(p))]);
     throw err;

@@ -96,6 +96,7 @@ export async function runNodeCommand(argv: string[], io: CliIo, mode: 'node' | '
     throw err;
   }
   const { config } = loaded;
+  for (const w of loaded.warnings) io.err(`peerwarden ${mode}: warning: ${w}\n`);
   const dataDir = config.dataDir ?? './peerwarden-data';
   const log = createLogger(config.logLevel);
   const shutdown = onShutdownSignals(log);

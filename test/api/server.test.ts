@@ -64,10 +64,16 @@ describe('ApiServer', () => {
       expect(res.json().error.message.length).toBeGreaterThan(5);
     }
     const text = await app.inject({ method: 'POST', url: '/api/v1/things', payload: 'x', headers: { ...auth, 'content-type': 'text/plain' } });
-    expect(text.statusCode).toBe(400);
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error.message).toMatch(/this API takes JSON bodies/);
     const media = await app.inject({ method: 'POST', url: '/api/v1/things', payload: '<x/>', headers: { ...auth, 'content-type': 'application/xml' } });
     expect(media.statusCode).toBe(415);
     expect(media.json().error.code).toBe('unsupported_media_type');
+    // JSON sent as text/plain (fetch without headers) or as a form (curl -d) is taken as JSON.
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded']) {
+      const r = await app.inject({ method: 'POST', url: '/api/v1/things', payload: '{"name":"plain"}', headers: { ...auth, 'content-type': type } });
+      expect(r.statusCode, type).toBe(201);
+    }
   });
 
   it('maps typed errors to their status and unexpected ones to a JSON 500', async () => {
@@ -80,14 +86,24 @@ describe('ApiServer', () => {
     expect(boom.json().error.code).toBe('internal');
   });
 
-  it('answers unknown routes with a JSON 404 that points at the OpenAPI document', async () => {
+  it('answers unknown routes with a JSON 404 that points at the OpenAPI document, token or not', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/nothing?x=1' });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.message).toMatch(/no route GET \/api\/v1\/nothing; see GET \/api\/v1\/openapi.json/);
+    const put = await app.inject({ method: 'PUT', url: '/api/v1/things' });
+    expect(put.statusCode).toBe(404);
+    expect(put.json().error.code).toBe('not_found');
+  });
+
+  it('answers a malformed URL with a JSON 400', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/things/%ZZ' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('bad_request');
   });
 
   it('documents its /api/v1 routes in OpenAPI', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    expect((await app.inject({ method: 'GET', url: '/openapi.json' })).json()).toEqual(doc);
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toEqual({ title: 'test', version: '1.2.3' });
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/things', '/api/v1/events', '/api/v1/history']));

@@ -64,18 +64,32 @@ describe('loadNodeConfig', () => {
     const p = problems(() =>
       loadNodeConfig({
         argv: ['--config', bad, '--nope', '--target-hot', 'many', '--encryption', 'ssl', 'stray'],
-        env: { PEERWARDEN_LISTN: 'x', PEERWARDEN_HUB: 'maybe' },
+        env: { PEERWARDEN_HUB: 'maybe' },
       }),
     );
     const text = p.join('\n');
     expect(text).toMatch(/unknown option --nope/);
     expect(text).toMatch(/--target-hot: expected a whole number/);
     expect(text).toMatch(/unexpected argument "stray"/);
-    expect(text).toMatch(/PEERWARDEN_LISTN: not a peerwarden setting/);
     expect(text).toMatch(/PEERWARDEN_HUB: expected true or false/);
     expect(text).toMatch(/listen: .*port/);
     expect(text).toMatch(/bogus: unknown key/);
     expect(text).toMatch(/encryption: must be/);
+  });
+
+  it('takes the plural and singular spellings, and only warns about unknown PEERWARDEN_ variables', () => {
+    const { config, warnings } = loadNodeConfig({
+      argv: ['--seeds', '1.2.3.4:1', '--static-peers', '5.6.7.8:2', '--dns-seeds', 'a.example'],
+      env: { PEERWARDEN_SEED: '9.9.9.9:3', PEERWARDEN_STATIC_PEER: '8.8.8.8:4', PEERWARDEN_DATA_DIR: '/x', PEERWARDEN_LISTN: 'x' },
+    });
+    expect(config.seeds.map((x) => x.host)).toEqual(['1.2.3.4']);
+    expect(config.staticPeers.map((x) => x.address?.host)).toEqual(['5.6.7.8']);
+    expect(config.dnsSeeds.map((x) => x.host)).toEqual(['a.example']);
+    expect(config.dataDir).toBe('/x');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/PEERWARDEN_LISTN is not a peerwarden setting and is ignored/);
+    const env = loadNodeConfig({ argv: [], env: { PEERWARDEN_SEED: '9.9.9.9:3' } }).config;
+    expect(env.seeds.map((x) => x.host)).toEqual(['9.9.9.9']);
   });
 
   it('explains an unreadable or unparseable file', () => {

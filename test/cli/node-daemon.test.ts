@@ -236,11 +236,16 @@ describe('CLI clients', () => {
   });
 
   it('explain shows a ban with its reason', async () => {
-    expect((await cli(['ban', a.id, '--reason', 'misbehaving in test'])).code).toBe(0);
-    const explain = await cli(['explain', a.id]);
+    expect((await cli(['ban', a.id.slice(0, 12), '--reason', 'misbehaving in test'])).code).toBe(0);
+    // The short id that `peers` prints is enough.
+    const explain = await cli(['explain', a.id.slice(0, 12)]);
+    expect(explain.stdout).toContain(`peer ${a.id}`);
     expect(explain.stdout).toMatch(/ban\s+misbehaving in test \(until unbanned\)/);
     expect(explain.stdout).toMatch(/BANNED .*misbehaving in test/);
     expect((await cli(['unban', a.id])).code).toBe(0);
+    const none = await cli(['explain', 'ffffffffffff']);
+    expect(none.code).toBe(4);
+    expect(none.stderr).toMatch(/no peer id starts with ffffffffffff/);
   });
 
   it('says clearly when no node is running, when the token is missing, and on usage errors', async () => {
