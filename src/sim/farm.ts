@@ -142,8 +142,19 @@ export class HostFarm {
 /** `count` distinct entries drawn from `pool` (all of it when smaller), dated `time`. */
 export function sampleAddrs(pool: readonly Endpoint[], count: number, time: number, random: { int(n: number): number }): AddrEntry[] {
   const n = Math.min(count, pool.length);
-  const picked = new Set<number>();
   const out: AddrEntry[] = [];
+  if (n > pool.length / 2) {
+    // Most of the pool: a partial Fisher–Yates shuffle of the indices.
+    const idx = Array.from(pool, (_, i) => i);
+    for (let k = 0; k < n; k++) {
+      const j = k + random.int(idx.length - k);
+      [idx[k], idx[j]] = [idx[j]!, idx[k]!];
+      out.push({ endpoint: pool[idx[k]!]!, services: 0n, time });
+    }
+    return out;
+  }
+  // A small part of it: draw and skip repeats.
+  const picked = new Set<number>();
   while (out.length < n) {
     const i = random.int(pool.length);
     if (picked.has(i)) continue;

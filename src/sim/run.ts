@@ -69,7 +69,11 @@ export function plan(scenario: Scenario, options: RunOptions): { nodes: number; 
   if (!Number.isInteger(nodes) || nodes < scenario.minNodes) problems.push(`${scenario.name} needs at least ${scenario.minNodes} nodes, got ${nodes}`);
   if (!(durationMs > 0)) problems.push(`${scenario.name}: the duration must be positive`);
   if ((network.latencyMax as number) < (network.latencyMin as number)) problems.push('latencyMax must not be below latencyMin');
-  if (problems.length === 0) problems.push(...(scenario.validate?.(nodes, durationMs, params) ?? []).map((p) => `${scenario.name}: ${p}`));
+  if (typeof params.hot === 'number' && typeof params.outbound === 'number' && params.hot > params.outbound) {
+    problems.push(`hot (${params.hot}) cannot exceed outbound (${params.outbound})`);
+  }
+  // Parameters that failed to parse stand at their defaults here, so the combined checks still make sense.
+  problems.push(...(scenario.validate?.(nodes, durationMs, params) ?? []).map((p) => `${scenario.name}: ${p}`));
   if (problems.length > 0) throw new SimParamError(problems);
   return { nodes, durationMs, params, network };
 }

@@ -10,7 +10,14 @@ import type { Topology } from '../topology.js';
 export const HONEST_PARAMS: ParamSpecs = {
   seeds: { kind: 'int', default: 3, help: 'seed nodes: every node is configured with their addresses and starts from them', min: 1, max: 50 },
   joinWindow: { kind: 'duration', default: 120_000, help: 'non-seed nodes start at uniformly random times within this window (seeds at 0)', min: 0, max: 86_400_000 },
+  outbound: { kind: 'int', default: 12, help: "nodes' outbound target (warm + hot); smaller suits networks of a few dozen nodes", min: 1, max: 125 },
+  hot: { kind: 'int', default: 8, help: "nodes' hot outbound target (at most the outbound target)", min: 0, max: 125 },
 };
+
+/** The node configuration the honest parameters ask for. */
+export function targetsOf(p: ParamValues): { targets: { hot: number; outbound: number } } {
+  return { targets: { hot: p.hot as number, outbound: p.outbound as number } };
+}
 
 /**
  * Creates `count` honest nodes and schedules their start: seeds at 0, the others uniformly over
@@ -18,7 +25,7 @@ export const HONEST_PARAMS: ParamSpecs = {
  */
 export async function growNetwork(sim: Simulation, count: number, params: ParamValues, options: Partial<HonestNetworkOptions> = {}): Promise<HonestNetwork> {
   const seeds = Math.min(params.seeds as number, count);
-  const net = new HonestNetwork(sim, { seeds, ...options });
+  const net = new HonestNetwork(sim, { seeds, config: targetsOf(params), ...options });
   const joinWindow = params.joinWindow as number;
   const r = sim.random('joins');
   for (let i = 0; i < count; i++) {

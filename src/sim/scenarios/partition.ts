@@ -14,7 +14,7 @@ export const partition: Scenario = {
     'heals nothing forces the halves together: they merge as churn (every 55 ± 10 min, 20 % of peers) and feelers pick addresses from ' +
     'the other side again. Reported: how fast the split completes, whether the halves stay at targets, and how long healing and mixing take.',
   defaultNodes: 300,
-  minNodes: 30,
+  minNodes: 16,
   defaultDurationMs: 2 * 3_600_000,
   params: {
     ...HONEST_PARAMS,
