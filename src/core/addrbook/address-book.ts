@@ -28,6 +28,8 @@ import { FLAG_TRIED } from './entry-store.js';
 import { groupKey } from './group-registry.js';
 import { AddressBookError } from './errors.js';
 import { newBucketOfSlot, newBucketSlotOf, positionOf } from './hashing.js';
+import { readGetAddressesArgs } from './get-addresses-args.js';
+import { layoutChanges, rebucketInto, type LayoutOptions } from './rebucket.js';
 import { canonicalOrder, fromHex, requeueChanges, restoreInto, snapshotOf, takeChanges } from './snapshot.js';
 import { occupancyOf, statsOf } from './stats.js';
 import type {
@@ -40,6 +42,8 @@ import type {
   AddressInput,
   AddressRecord,
   GetAddressesOptions,
+  RebucketReport,
+  RebucketResult,
   SelectOptions,
   SelectedAddress,
   SizeOptions,
@@ -69,6 +73,33 @@ function checkOptions(o: AddressBookOptions): void {
   }
 }
 
+/**
+ * The options of fromSnapshot/rebucket, defaulted and checked: only a clock and a random source are
+ * needed (the key and bucket counts come from the snapshot).
+ */
+function restoreOptions(method: string, options: AddressBookRestoreOptions | undefined): AddressBookRestoreOptions {
+  const o = options ?? ({} as Partial<AddressBookRestoreOptions>);
+  const needs = `AddressBook.${method}(snapshot, { clock, random }) needs a clock with now() and a random source with int() and float() (the key and bucket counts come from the snapshot)`;
+  if (typeof o !== 'object' || o === null) throw new AddressBookError(needs);
+  if (!o.clock || typeof o.clock.now !== 'function') throw new AddressBookError(needs);
+  if (!o.random || typeof o.random.int !== 'function' || typeof o.random.float !== 'function') throw new AddressBookError(needs);
+  return o as AddressBookRestoreOptions;
+}
+
+/** The snapshot's key, after checking the snapshot's version and that `options` names no other key. */
+function snapshotKey(snapshot: AddressBookSnapshot, options: AddressBookRestoreOptions): Uint8Array {
+  if (!snapshot || typeof snapshot !== 'object' || snapshot.version !== 1) {
+    throw new AddressBookError('cannot restore the address book: not a version 1 snapshot');
+  }
+  const key = fromHex(snapshot.key);
+  if (!key || key.length !== 32) throw new AddressBookError('cannot restore the address book: the snapshot key is not 64 hex characters');
+  if (options.key && (options.key.length !== 32 || options.key.some((b, i) => b !== key[i]))) {
+    // The key decides every position: a book under another key is another book, not a re-bucketing.
+    throw new AddressBookError('cannot restore the address book: it was built with its own key, but another key was given');
+  }
+  return key;
+}
+
 export class AddressBook {
   readonly #s: BookState;
   /** Scratch for parsed endpoints (reused: the book parses every address it hears of). */
@@ -80,6 +111,8 @@ export class AddressBook {
    */
   readonly #sourceBuckets = new Map<number | string, number>();
   readonly #sourceBucketRows = new Int32Array(SOURCE_CACHE_LIMIT * 64).fill(-1);
+  /** When AddressBook.rebucket built this book: its report. */
+  #rebucketed: RebucketReport | undefined;
   /** lastGood and collisions as of the last takeChanges() (see hasChanges). */
   #takenSignature = '';
 
@@ -98,36 +131,59 @@ export class AddressBook {
 
   /**
    * Rebuilds a book from snapshot() output, every entry in exactly its table, bucket, position and
-   * reference count. The key and bucket counts come from the snapshot; options that contradict it
-   * (a different key, bucket count, allowPrivate or allowLoopback) are refused rather than silently
-   * re-bucketing. Throws AddressBookError naming the first problem.
+   * reference count. The key and bucket counts come from the snapshot; `options` needs only a clock
+   * and a random source. Settings that contradict the snapshot are refused, never silently applied:
+   * a different key always, and other bucket counts, allowPrivate or allowLoopback with a pointer to
+   * AddressBook.rebucket, which rebuilds the book under the new settings. Throws AddressBookError
+   * naming the first problem.
    */
-  static fromSnapshot(snapshot: AddressBookSnapshot, options: AddressBookRestoreOptions): AddressBook {
-    if (!snapshot || typeof snapshot !== 'object' || snapshot.version !== 1) {
-      throw new AddressBookError('cannot restore the address book: not a version 1 snapshot');
+  static fromSnapshot(snapshot: AddressBookSnapshot, options?: AddressBookRestoreOptions): AddressBook {
+    const o = restoreOptions('fromSnapshot', options);
+    const key = snapshotKey(snapshot, o);
+    const changes = layoutChanges(snapshot, o);
+    if (changes.length > 0) {
+      throw new AddressBookError(
+        `cannot restore the address book exactly: ${changes.join('; ')}. AddressBook.rebucket(snapshot, options) rebuilds it under the new settings`,
+      );
     }
-    const key = fromHex(snapshot.key);
-    if (!key || key.length !== 32) throw new AddressBookError('cannot restore the address book: the snapshot key is not 64 hex characters');
-    const mismatch = (what: string, given: unknown, saved: unknown) =>
-      new AddressBookError(`cannot restore the address book: it was built with ${what}=${String(saved)} but ${what}=${String(given)} was given`);
-    if (options.key && (options.key.length !== 32 || options.key.some((b, i) => b !== key[i]))) throw mismatch('key', 'another key', 'its own key');
-    if (options.newBucketCount !== undefined && options.newBucketCount !== snapshot.newBucketCount) {
-      throw mismatch('newBucketCount', options.newBucketCount, snapshot.newBucketCount);
-    }
-    if (options.triedBucketCount !== undefined && options.triedBucketCount !== snapshot.triedBucketCount) {
-      throw mismatch('triedBucketCount', options.triedBucketCount, snapshot.triedBucketCount);
-    }
-    if (!!options.allowPrivate !== !!snapshot.allowPrivate) throw mismatch('allowPrivate', !!options.allowPrivate, !!snapshot.allowPrivate);
-    if (!!options.allowLoopback !== !!snapshot.allowLoopback) throw mismatch('allowLoopback', !!options.allowLoopback, !!snapshot.allowLoopback);
-    const book = new AddressBook({
-      ...options,
-      key,
-      newBucketCount: snapshot.newBucketCount,
-      triedBucketCount: snapshot.triedBucketCount,
-    });
+    const book = new AddressBook({ ...o, key, newBucketCount: snapshot.newBucketCount, triedBucketCount: snapshot.triedBucketCount });
     restoreInto(book.#s, snapshot);
     book.#takenSignature = book.#metaSignature();
     return book;
+  }
+
+  /**
+   * Rebuilds a book from snapshot() output under `options` (other bucket counts, allowPrivate or
+   * allowLoopback than the snapshot was taken with), as Bitcoin Core re-buckets when its bucketing
+   * changes: tried entries go to their tried slot when it is free, else back to new; every new
+   * entry gets one reference at the bucket of its own source; entries the options refuse, or whose
+   * slot an earlier one took, are dropped. The report counts each of these. The key stays the
+   * snapshot's (a different key in `options` is refused); bucket counts left out stay the
+   * snapshot's. The first takeChanges() afterwards is `full`. Throws AddressBookError for a
+   * malformed snapshot.
+   */
+  static rebucket(snapshot: AddressBookSnapshot, options?: AddressBookRestoreOptions): RebucketResult {
+    const o = restoreOptions('rebucket', options);
+    const key = snapshotKey(snapshot, o);
+    const changes = layoutChanges(snapshot, o);
+    const book = new AddressBook({
+      ...o,
+      key,
+      newBucketCount: o.newBucketCount ?? snapshot.newBucketCount,
+      triedBucketCount: o.triedBucketCount ?? snapshot.triedBucketCount,
+    });
+    const report = { changes, ...rebucketInto(book.#s, snapshot) };
+    book.#rebucketed = report;
+    return { book, report: structuredClone(report) };
+  }
+
+  /**
+   * The settings that decide placement and differ between a snapshot and `options` (empty: the
+   * snapshot can be restored exactly with fromSnapshot; else rebucket it).
+   */
+  static layoutChanges(snapshot: AddressBookSnapshot, options?: LayoutOptions): string[] {
+    if (!snapshot || typeof snapshot !== 'object') throw new AddressBookError('cannot restore the address book: not a version 1 snapshot');
+    return layoutChanges(snapshot, options ?? {});
   }
 
   // ---- adding and updating ----
@@ -334,9 +390,14 @@ export class AddressBook {
 
   /**
    * Random addresses to gossip: at most min(max, maxPercent % of the book), skipping terrible ones
-   * unless `filtered` is false, and other networks when `network` is given.
+   * unless `filtered` is false, and other networks when `network` is given. Takes an options object
+   * or `(max, maxPercent)`; anything else throws a TypeError showing the right call.
    */
-  getAddresses(options: GetAddressesOptions = {}): AddressRecord[] {
+  getAddresses(options?: GetAddressesOptions): AddressRecord[];
+  /** Core's GetAddr(max_addresses, max_pct): `getAddresses(1000, 23)`. */
+  getAddresses(max: number, maxPercent: number): AddressRecord[];
+  getAddresses(...args: unknown[]): AddressRecord[] {
+    const options = readGetAddressesArgs(args);
     const s = this.#s;
     const total = s.orderLength;
     let n = total;
@@ -483,6 +544,14 @@ export class AddressBook {
   }
 
   // ---- persistence ----
+
+  /**
+   * When this book was built by AddressBook.rebucket (as a node does at startup when the saved
+   * book's settings changed): what changed and what it cost. Undefined for any other book.
+   */
+  rebucketReport(): RebucketReport | undefined {
+    return this.#rebucketed && structuredClone(this.#rebucketed);
+  }
 
   /** The whole book as a plain JSON-safe object; equal books give equal snapshots. */
   snapshot(): AddressBookSnapshot {

@@ -1,6 +1,7 @@
 // The address book: Bitcoin Core's addrman, its bucket functions and its types.
 export { AddressBook } from './address-book.js';
 export { AddressBookError } from './errors.js';
+export { readGetAddressesArgs } from './get-addresses-args.js';
 export { triedBucket, newBucket, bucketPosition, type BucketOptions } from './buckets.js';
 export * as addrbookConstants from './constants.js';
 export {
@@ -19,6 +20,8 @@ export {
   type SnapshotEntry,
   type AddressBookSnapshot,
   type AddressBookChanges,
+  type RebucketReport,
+  type RebucketResult,
   type AddressBookStats,
   type TableOccupancy,
 } from './types.js';

@@ -3,7 +3,7 @@
 import { BUCKET_SIZE, NEW_BUCKETS_PER_ADDRESS, TRIED_COLLISION_LIMIT } from './constants.js';
 import { ORIGIN_CODE, type BookState } from './book-state.js';
 import { checkConsistency } from './consistency.js';
-import { readEndpoint, readSourceIp } from './endpoint-bytes.js';
+import { readEndpoint, readSourceIp, type EndpointBytes } from './endpoint-bytes.js';
 import { FLAG_DIRTY, FLAG_TRIED } from './entry-store.js';
 import { AddressBookError } from './errors.js';
 import { ADDRESS_ORIGINS, type AddressBookChanges, type AddressBookSnapshot, type SnapshotEntry } from './types.js';
@@ -132,12 +132,70 @@ export function requeueChanges(s: BookState, changes: AddressBookChanges): void 
   }
 }
 
-function fail(message: string, code?: number): never {
+export function fail(message: string, code?: number): never {
   throw new AddressBookError(`cannot restore the address book: ${message}`, code);
 }
 
-function finiteAtLeastZero(v: unknown): v is number {
+export function finiteAtLeastZero(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+
+/** How an error names snapshot entry `i` (built only when something is wrong: books have tens of thousands of entries). */
+export function entryName(x: SnapshotEntry, i: number): string {
+  return `entry ${i} (${typeof x?.endpoint === 'string' ? x.endpoint : 'no endpoint'})`;
+}
+
+/**
+ * Checks every field of snapshot entry `i` but its slots, reading its address into `q` and its source
+ * into `source`. Throws AddressBookError naming the entry and the field.
+ */
+export function readEntryInto(x: SnapshotEntry, i: number, q: EndpointBytes, source: Uint8Array): void {
+  try {
+    readEndpoint(x.endpoint, q);
+    readSourceIp(x.source, source);
+  } catch (err) {
+    fail(`${entryName(x, i)}: ${(err as Error).message}`);
+  }
+  if (typeof x.services !== 'string' || !/^[0-9]{1,20}$/.test(x.services)) fail(`${entryName(x, i)}: services must be a decimal u64`);
+  if (x.services.length > 9 && BigInt(x.services) > MAX_U64) fail(`${entryName(x, i)}: services must be a decimal u64`);
+  if (!finiteAtLeastZero(x.time)) fail(`${entryName(x, i)}: time must be a number >= 0`);
+  if (!finiteAtLeastZero(x.lastTry)) fail(`${entryName(x, i)}: lastTry must be a number >= 0`);
+  if (!finiteAtLeastZero(x.lastSuccess)) fail(`${entryName(x, i)}: lastSuccess must be a number >= 0`);
+  if (!finiteAtLeastZero(x.lastCountAttempt)) fail(`${entryName(x, i)}: lastCountAttempt must be a number >= 0`);
+  if (!Number.isInteger(x.attempts) || x.attempts < 0 || x.attempts > 0x7fffffff) fail(`${entryName(x, i)}: attempts must be an integer >= 0`);
+  if (ORIGIN_CODE[x.origin] === undefined) fail(`${entryName(x, i)}: origin must be one of ${ADDRESS_ORIGINS.join(', ')}`);
+  if (typeof x.tried !== 'boolean' || !Array.isArray(x.slots)) fail(`${entryName(x, i)}: tried and slots are missing`);
+}
+
+/**
+ * Creates a checked entry (readEntryInto filled `q` and `source`) in new, in no bucket yet, with
+ * every recorded field. Returns its id.
+ */
+export function createEntry(s: BookState, x: SnapshotEntry, q: EndpointBytes, source: Uint8Array, group: Uint8Array): number {
+  const e = s.entries;
+  const id = s.create(q.ip, q.port, source, group, x.time, ORIGIN_CODE[x.origin]!);
+  e.time[id] = x.time;
+  // Most flags fit in 32 bits: skip BigInt for them (this runs for every entry at startup).
+  if (x.services.length <= 9) e.servicesLo[id] = Number(x.services);
+  else s.setServices(id, BigInt(x.services));
+  e.lastTry[id] = x.lastTry;
+  e.lastSuccess[id] = x.lastSuccess;
+  e.lastCountAttempt[id] = x.lastCountAttempt;
+  e.attempts[id] = x.attempts;
+  return id;
+}
+
+/** Moves entry `id`, created in new with no references, into the free tried slot `slot`. */
+export function placeTried(s: BookState, id: number, slot: number): void {
+  const e = s.entries;
+  const ipv4 = s.isIpv4(id);
+  s.nNew--;
+  if (ipv4) s.newIpv4--;
+  s.nTried++;
+  if (ipv4) s.triedIpv4++;
+  e.flags[id]! |= FLAG_TRIED;
+  e.slot[id] = slot;
+  s.triedTable.set(slot, id, ipv4);
 }
 
 /**
@@ -152,64 +210,28 @@ export function restoreInto(s: BookState, snap: AddressBookSnapshot): void {
   const q = { ip, port: 0 };
   e.reserve(snap.entries.length);
   snap.entries.forEach((x: SnapshotEntry, i: number) => {
-    // Built only when something is wrong: most books have tens of thousands of entries.
-    const where = () => `entry ${i} (${typeof x?.endpoint === 'string' ? x.endpoint : 'no endpoint'})`;
-    try {
-      readEndpoint(x.endpoint, q);
-      readSourceIp(x.source, source);
-    } catch (err) {
-      fail(`${where()}: ${(err as Error).message}`);
-    }
+    readEntryInto(x, i, q, source);
     const group = s.admit(ip);
     if (group === undefined) {
-      fail(`${where()}: the address is not accepted with allowPrivate=${s.allowPrivate}, allowLoopback=${s.allowLoopback}`);
+      fail(`${entryName(x, i)}: the address is not accepted with allowPrivate=${s.allowPrivate}, allowLoopback=${s.allowLoopback}`);
     }
-    if (e.find(ip, 0, q.port) >= 0) fail(`${where()}: the address appears twice`);
-    if (typeof x.services !== 'string' || !/^[0-9]{1,20}$/.test(x.services)) fail(`${where()}: services must be a decimal u64`);
-    // Most flags fit in 32 bits: skip BigInt for them (this runs for every entry at startup).
-    const services = x.services.length <= 9 ? Number(x.services) : BigInt(x.services);
-    if (typeof services === 'bigint' && services > MAX_U64) fail(`${where()}: services must be a decimal u64`);
-    if (!finiteAtLeastZero(x.time)) fail(`${where()}: time must be a number >= 0`);
-    if (!finiteAtLeastZero(x.lastTry)) fail(`${where()}: lastTry must be a number >= 0`);
-    if (!finiteAtLeastZero(x.lastSuccess)) fail(`${where()}: lastSuccess must be a number >= 0`);
-    if (!finiteAtLeastZero(x.lastCountAttempt)) fail(`${where()}: lastCountAttempt must be a number >= 0`);
-    if (!Number.isInteger(x.attempts) || x.attempts < 0 || x.attempts > 0x7fffffff) fail(`${where()}: attempts must be an integer >= 0`);
-    const origin = ORIGIN_CODE[x.origin];
-    if (origin === undefined) fail(`${where()}: origin must be one of ${ADDRESS_ORIGINS.join(', ')}`);
-    if (typeof x.tried !== 'boolean' || !Array.isArray(x.slots)) fail(`${where()}: tried and slots are missing`);
+    if (e.find(ip, 0, q.port) >= 0) fail(`${entryName(x, i)}: the address appears twice`);
     const slots = x.slots;
     const table = x.tried ? s.triedTable : s.newTable;
     const limit = table.slots.length;
     if (x.tried ? slots.length !== 1 : slots.length < 1 || slots.length > NEW_BUCKETS_PER_ADDRESS) {
-      fail(`${where()}: ${x.tried ? 'a tried entry has exactly one slot' : 'a new entry has 1 to 8 slots'}`);
+      fail(`${entryName(x, i)}: ${x.tried ? 'a tried entry has exactly one slot' : 'a new entry has 1 to 8 slots'}`);
     }
     for (let k = 0; k < slots.length; k++) {
       const slot = slots[k]!;
-      if (!Number.isInteger(slot) || slot < 0 || slot >= limit) fail(`${where()}: a slot is out of range`);
-      if (table.slots[slot] !== -1) fail(`${where()}: ${x.tried ? 'tried' : 'new'} slot ${slot} (bucket ${Math.floor(slot / BUCKET_SIZE)}) is claimed twice`);
-      for (let j = 0; j < k; j++) if (slots[j] === slot) fail(`${where()}: a slot is listed twice`);
+      if (!Number.isInteger(slot) || slot < 0 || slot >= limit) fail(`${entryName(x, i)}: a slot is out of range`);
+      if (table.slots[slot] !== -1) fail(`${entryName(x, i)}: ${x.tried ? 'tried' : 'new'} slot ${slot} (bucket ${Math.floor(slot / BUCKET_SIZE)}) is claimed twice`);
+      for (let j = 0; j < k; j++) if (slots[j] === slot) fail(`${entryName(x, i)}: a slot is listed twice`);
     }
 
-    const id = s.create(ip, q.port, source, group, x.time, origin);
-    e.time[id] = x.time;
-    if (typeof services === 'number') e.servicesLo[id] = services;
-    else s.setServices(id, services);
-    e.lastTry[id] = x.lastTry;
-    e.lastSuccess[id] = x.lastSuccess;
-    e.lastCountAttempt[id] = x.lastCountAttempt;
-    e.attempts[id] = x.attempts;
-    if (x.tried) {
-      const ipv4 = s.isIpv4(id);
-      s.nNew--;
-      if (ipv4) s.newIpv4--;
-      s.nTried++;
-      if (ipv4) s.triedIpv4++;
-      e.flags[id]! |= FLAG_TRIED;
-      e.slot[id] = slots[0]!;
-      s.triedTable.set(slots[0]!, id, ipv4);
-    } else {
-      for (const slot of slots) s.placeNew(id, slot);
-    }
+    const id = createEntry(s, x, q, source, group);
+    if (x.tried) placeTried(s, id, slots[0]!);
+    else for (const slot of slots) s.placeNew(id, slot);
   });
 
   if (!finiteAtLeastZero(snap.lastGood)) fail('lastGood must be a number >= 0');

@@ -3,6 +3,7 @@
 import type { Endpoint, EndpointLike } from '../address/endpoint.js';
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
+import type { AddressBook } from './address-book.js';
 
 /** Where an address came from, for the dashboard. The first origin an entry got is kept. */
 export type AddressOrigin = 'seed' | 'dns' | 'exchange' | 'hub' | 'probe' | 'manual' | 'inbound';
@@ -125,6 +126,32 @@ export interface AddressBookSnapshot {
   entries: SnapshotEntry[];
   /** Endpoints with a pending tried-table collision, oldest first. */
   collisions: string[];
+}
+
+/**
+ * What AddressBook.rebucket did to a snapshot saved under other settings. Every entry of the
+ * snapshot is counted: `kept + dropped === entries`.
+ */
+export interface RebucketReport {
+  /** The settings that changed, as sentences ("allowLoopback was true, is now false"); empty when none did. */
+  changes: string[];
+  /** Entries in the snapshot. */
+  entries: number;
+  /** Entries in the rebuilt book. */
+  kept: number;
+  /** Tried entries whose tried slot (in the new layout) another tried entry took first: now in new. */
+  movedToNew: number;
+  /** Entries the new options do not accept (e.g. loopback addresses once allowLoopback is off): dropped. */
+  refused: number;
+  /** Entries whose new slot an entry placed before them took: dropped (Core prunes them too). */
+  noRoom: number;
+  /** refused + noRoom. */
+  dropped: number;
+}
+
+export interface RebucketResult {
+  book: AddressBook;
+  report: RebucketReport;
 }
 
 /** What changed since the last takeChanges(), for batched persistence. */

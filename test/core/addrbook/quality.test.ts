@@ -33,7 +33,39 @@ describe('getAddresses (Core: addrman_getaddr, getaddr_unfiltered)', () => {
     expect(got.length).toBe(461);
     expect(new Set(got.map((a) => `${a.endpoint.ip}:${a.endpoint.port}`)).size).toBe(461);
     expect(book.getAddresses({ max: 100, maxPercent: 23 }).length).toBe(100);
+    // Core's positional form, as the issue writes it: getAddresses(1000, 23 %).
+    expect(book.getAddresses(2500, 23).length).toBe(461);
+    expect(book.getAddresses(100, 23).length).toBe(100);
+    expect(book.getAddresses(0, 0).length).toBe(2006);
     expect(book.checkConsistency()).toBe(0);
+  });
+
+  it('refuses any other call with a TypeError that shows the right one, instead of returning the whole book', () => {
+    const { book, clock } = makeBook();
+    for (let i = 0; i < 50; i++) book.add([addr(`250.${i}.1.1:1`, clock.now())], `251.${i}.0.1`);
+    const wrong: unknown[][] = [
+      [1000], // a lone number: is it max or maxPercent?
+      ['1000', '23'],
+      [1000, 23, 'ipv4'],
+      [null],
+      [[1000, 23]],
+      [-1, 23],
+      [1000, Number.NaN],
+      [{ max: '1000' }],
+      [{ maxPercent: -5 }],
+      [{ network: 'ipv5' }],
+      [{ filtered: 'no' }],
+    ];
+    for (const args of wrong) {
+      const call = () => (book.getAddresses as (...a: unknown[]) => unknown)(...args);
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(/getAddresses\(\{ max: 1000, maxPercent: 23 \}\) or getAddresses\(1000, 23\)/);
+    }
+    expect(() => (book.getAddresses as (...a: unknown[]) => unknown)(1000)).toThrow(/got \(1000\)/);
+    // Nothing, undefined and an options object still work.
+    expect(book.getAddresses().length).toBe(50);
+    expect(book.getAddresses(undefined).length).toBe(50);
+    expect(book.getAddresses({ max: 1000, maxPercent: 10 }).length).toBe(5);
   });
 
   it('leaves out terrible entries unless unfiltered', () => {
