@@ -1,6 +1,6 @@
 // StoreError: why the database cannot be used, naming the file and the way out.
 
-export type StoreErrorReason = 'corrupt' | 'not-peerwarden' | 'newer-schema' | 'unreadable-row' | 'inconsistent' | 'io' | 'closed';
+export type StoreErrorReason = 'corrupt' | 'not-peerwarden' | 'newer-schema' | 'unreadable-row' | 'inconsistent' | 'io' | 'closed' | 'locked';
 
 /** The command-line flag that backs the database up and starts a fresh address book. */
 export const RESET_FLAG = '--reset-address-book';
@@ -9,7 +9,7 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
   constructor(
     message: string,
-    /** The database file concerned. */
+    /** The file concerned: the database, or the data directory's lock file (reason 'locked'). */
     readonly file: string,
     readonly reason: StoreErrorReason,
     options?: { cause?: unknown },

@@ -2,9 +2,10 @@
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { openStore, resetAddressBook, DATABASE_FILE, type OpenStoreOptions, type ResetReport } from './open-store.js';
-export { loadAddressBook } from './address-book-loader.js';
+export { loadAddressBook, restoreAddressBook, describeRebucket, type LoadedAddressBook } from './address-book-loader.js';
 export { BookPersister, DEFAULT_PERSIST_INTERVAL_MS, type BookPersisterOptions, type CommitInfo } from './book-persister.js';
 export { StoreError, RESET_FLAG, type StoreErrorReason } from './errors.js';
+export { DataDirLock, lockHolderOf, LOCK_FILE, type LockHolder } from './data-dir-lock.js';
 export { SCHEMA_VERSION } from './schema.js';
 export {
   DEFAULT_EVENT_CAP,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../platform/index.js';
+import { DataDirLock } from './data-dir-lock.js';
 import { StoreError } from './errors.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { inspectDatabase, SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
@@ -33,8 +34,10 @@ export interface OpenStoreOptions extends SqliteStoreOptions {
 
 /**
  * Opens `<dataDir>/peerwarden.db`, creating the directory and the file when needed and applying
- * schema migrations. Throws StoreError (naming the file and the way out) when the file is corrupt,
- * not peerwarden's, or written by a newer schema.
+ * schema migrations. The data directory is locked (`<dataDir>/peerwarden.lock`) until the store
+ * closes: while another process, or another store of this process, holds it, this throws StoreError
+ * with reason 'locked', naming the directory and the pid that holds it. Throws StoreError (naming
+ * the file and the way out) when the file is corrupt, not peerwarden's, or written by a newer schema.
  */
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): SqliteStore {
   try {
@@ -44,21 +47,47 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Sqli
     throw new StoreError(`the data directory ${dataDir} cannot be created (${(err as Error).message}).`, join(dataDir, DATABASE_FILE), 'io', { cause: err });
   }
   const file = join(dataDir, DATABASE_FILE);
-  if (options.resetAddressBook && existsSync(file)) {
-    const report = resetAddressBook(file, options.clock ?? systemClock);
-    options.onReset?.(report);
+  // One process per data directory, before anything is read or reset: a second node would share
+  // the node id and the database.
+  const lock = DataDirLock.acquire(dataDir);
+  try {
+    if (options.resetAddressBook && existsSync(file)) {
+      const report = resetAddressBook(file, options.clock ?? systemClock);
+      options.onReset?.(report);
+    }
+    // Create the file owner-only before SQLite does (its WAL and shared-memory files copy these
+    // permissions): the address book's bucket key must stay secret, or an attacker could aim
+    // addresses at chosen buckets.
+    if (!existsSync(file)) {
+      try {
+        closeSync(openSync(file, 'a', 0o600));
+      } catch (err) {
+        throw new StoreError(`${file} cannot be created (${(err as Error).message}). Check that the data directory is writable.`, file, 'io', { cause: err });
+      }
+    }
+    return new LockedSqliteStore(file, options, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
   }
-  // Create the file owner-only before SQLite does (its WAL and shared-memory files copy these
-  // permissions): the address book's bucket key must stay secret, or an attacker could aim
-  // addresses at chosen buckets.
-  if (!existsSync(file)) {
+}
+
+/** The store of a data directory: holds the directory's lock until close(). */
+class LockedSqliteStore extends SqliteStore {
+  readonly #lock: DataDirLock;
+
+  constructor(file: string, options: SqliteStoreOptions, lock: DataDirLock) {
+    super(file, options);
+    this.#lock = lock;
+  }
+
+  override close(): void {
     try {
-      closeSync(openSync(file, 'a', 0o600));
-    } catch (err) {
-      throw new StoreError(`${file} cannot be created (${(err as Error).message}). Check that the data directory is writable.`, file, 'io', { cause: err });
+      super.close();
+    } finally {
+      this.#lock.release();
     }
   }
-  return new SqliteStore(file, options);
 }
 
 function stamp(ms: number): string {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AddressBook } from '../../src/core/addrbook/index.js';
 import { createRandom } from '../../src/core/random.js';
-import { loadAddressBook, MemoryStore, openStore, type Store } from '../../src/store/index.js';
+import { describeRebucket, loadAddressBook, MemoryStore, openStore, restoreAddressBook, StoreError, type Store } from '../../src/store/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -86,6 +86,52 @@ for (const backend of backends) {
       expect(restored.checkConsistency()).toBe(0);
       expect(restored.snapshot()).toEqual(book.snapshot());
       expect(restored.entries().length).toBe(book.size());
+      store.close();
+    });
+
+    it('re-buckets a book saved under other settings instead of refusing it, reports the cost, and saves the new layout', () => {
+      const clock = clockAt(1_700_000_000_000);
+      let store = backend.make();
+      const key = createRandom(5).bytes(32);
+      const book = new AddressBook({ key, clock, random: createRandom(2), allowLoopback: true, newBucketCount: 16, triedBucketCount: 4 });
+      fillBook(book, clock.t, 300);
+      for (let i = 0; i < 40; i++) book.add([{ endpoint: `127.0.${i}.1:7000`, time: clock.t }], `127.0.${i}.1`);
+      book.good('127.0.3.1:7000');
+      const loopback = book.entries().filter((e) => e.endpoint.ip.startsWith('127.')).length;
+      expect(loopback).toBeGreaterThan(10);
+      store.saveAddressBook(book);
+      store = backend.reopen(store);
+
+      // allowLoopback is off now, and the tables are larger: once a refusal calling the data damaged.
+      const options = { clock, random: createRandom(3), allowLoopback: false, newBucketCount: 64, triedBucketCount: 16 };
+      const { book: loaded, rebucketed } = restoreAddressBook(store, options);
+      expect(loaded.checkConsistency()).toBe(0);
+      expect(rebucketed).toBeDefined();
+      expect(rebucketed!.changes).toEqual(['newBucketCount was 16, is now 64', 'triedBucketCount was 4, is now 16', 'allowLoopback was true, is now false']);
+      expect(rebucketed!.refused).toBe(loopback);
+      expect(rebucketed!.kept + rebucketed!.dropped).toBe(book.size());
+      expect(loaded.rebucketReport()).toEqual(rebucketed);
+      expect(describeRebucket(rebucketed!)).toMatch(/re-bucketed: \d+ of \d+ entries kept, \d+ tried entries moved back to new, \d+ dropped \(\d+ no longer accepted, \d+ found no free slot\)/);
+      expect(loaded.snapshot().key).toBe(book.snapshot().key);
+
+      // Saved, the new layout comes back exactly: no second re-bucketing.
+      store.saveAddressBook(loaded);
+      store = backend.reopen(store);
+      const again = restoreAddressBook(store, options);
+      expect(again.rebucketed).toBeUndefined();
+      expect(again.book.snapshot()).toEqual(loaded.snapshot());
+      expect(loadAddressBook(store, options).snapshot()).toEqual(loaded.snapshot());
+
+      // Another key is still a refusal.
+      let err: unknown;
+      try {
+        restoreAddressBook(store, { ...options, key: new Uint8Array(32).fill(9) });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).reason).toBe('inconsistent');
+      expect((err as Error).message).toMatch(/another key/);
       store.close();
     });
 
