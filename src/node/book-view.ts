@@ -1,6 +1,6 @@
 // A read-only view of the address book for applications and the operator layer (empty while the node is stopped).
 
-import type { AddressBook, AddressBookStats, TableOccupancy } from '../core/addrbook/index.js';
+import { readGetAddressesArgs, type AddressBook, type AddressBookStats, type AddressRecord, type TableOccupancy } from '../core/addrbook/index.js';
 import type { AddressBookView } from './types.js';
 
 const EMPTY_STATS: AddressBookStats = {
@@ -13,7 +13,11 @@ const EMPTY_STATS: AddressBookStats = {
   byOrigin: { seed: 0, dns: 0, exchange: 0, hub: 0, probe: 0, manual: 0, inbound: 0 },
 };
 
-/** Only the reading methods, bound to whichever book the running session holds. */
+/**
+ * Only the reading methods, bound to whichever book the running session holds. select,
+ * getAddresses and selectTriedCollision draw from the book's random source (and getAddresses
+ * shuffles its random order, which no snapshot records) but change no entry.
+ */
 export function bookView(book: () => AddressBook | undefined): AddressBookView {
   return {
     size: (options) => book()?.size(options) ?? 0,
@@ -23,5 +27,15 @@ export function bookView(book: () => AddressBook | undefined): AddressBookView {
     occupancy: (table): TableOccupancy =>
       book()?.occupancy(table) ?? { buckets: 0, slotsPerBucket: 64, groups: [], cells: new Int32Array(0) },
     isTerrible: (endpoint) => book()?.isTerrible(endpoint) ?? false,
+    select: (options) => book()?.select(options),
+    getAddresses: (...args: unknown[]): AddressRecord[] => {
+      // Checked here too, so that a wrong call fails the same way while the node is stopped.
+      const options = readGetAddressesArgs(args);
+      return book()?.getAddresses(options) ?? [];
+    },
+    selectTriedCollision: () => book()?.selectTriedCollision(),
+    checkConsistency: () => book()?.checkConsistency() ?? 0,
+    snapshot: () => book()?.snapshot(),
+    rebucketReport: () => book()?.rebucketReport(),
   };
 }

@@ -1,7 +1,18 @@
 // The node's public data types: PeerInfo, peer events, the event map, and the read-only views it hands out.
 
 import type { Endpoint, EndpointLike } from '../core/address/index.js';
-import type { AddressBookEntry, AddressBookStats, SizeOptions, TableOccupancy } from '../core/addrbook/index.js';
+import type {
+  AddressBookEntry,
+  AddressBookSnapshot,
+  AddressBookStats,
+  AddressRecord,
+  GetAddressesOptions,
+  RebucketReport,
+  SelectedAddress,
+  SelectOptions,
+  SizeOptions,
+  TableOccupancy,
+} from '../core/addrbook/index.js';
 import type { DialPurpose, GovernorEventType } from '../core/governor/index.js';
 import type { DiscoveryEvent } from '../discovery/index.js';
 
@@ -129,7 +140,10 @@ export interface NodeEvents {
   'node:error': { at: number; context: string; error: Error };
 }
 
-/** The address book, read only. */
+/**
+ * The address book, read only: every query of AddressBook, nothing that changes it. While the node
+ * is stopped the book is empty (select and selectTriedCollision find nothing, snapshot is undefined).
+ */
 export interface AddressBookView {
   size(options?: SizeOptions): number;
   get(endpoint: EndpointLike): AddressBookEntry | undefined;
@@ -137,6 +151,19 @@ export interface AddressBookView {
   stats(): AddressBookStats;
   occupancy(table: 'new' | 'tried'): TableOccupancy;
   isTerrible(endpoint: EndpointLike): boolean;
+  /** An address the governor could dial next (AddressBook.select). */
+  select(options?: SelectOptions): SelectedAddress | undefined;
+  /** Random addresses as gossip would send them: `{ max, maxPercent, network?, filtered? }` or `(max, maxPercent)`. */
+  getAddresses(options?: GetAddressesOptions): AddressRecord[];
+  getAddresses(max: number, maxPercent: number): AddressRecord[];
+  /** The tried occupant of a pending collision, which a feeler should test. */
+  selectTriedCollision(): SelectedAddress | undefined;
+  /** 0 when every invariant holds (AddressBook.checkConsistency). */
+  checkConsistency(): number;
+  /** The whole book as plain data (AddressBook.snapshot); undefined while the node is stopped. */
+  snapshot(): AddressBookSnapshot | undefined;
+  /** What re-bucketing at startup changed and dropped, when the saved book's settings differed; else undefined. */
+  rebucketReport(): RebucketReport | undefined;
 }
 
 export type HealthStatus = 'healthy' | 'degraded' | 'isolated';

@@ -6,7 +6,7 @@ import { createRandom } from '../../src/core/random.js';
 import { createNode } from '../../src/node/create-node.js';
 import { ConfigError } from '../../src/node/config.js';
 import { ListenError } from '../../src/node/errors.js';
-import { SqliteStore } from '../../src/store/index.js';
+import { SqliteStore, StoreError } from '../../src/store/index.js';
 import { runFor, settle, world } from './helpers.js';
 
 const dirs: string[] = [];
@@ -102,5 +102,61 @@ describe('a node on a data directory', () => {
     expect(again.peer(seed.id)).toBeDefined();
     await settle(w.clock, Promise.all([again.stop(), seed.stop()]));
     expect(existsSync(join(dir, 'peerwarden.db'))).toBe(true);
+  });
+});
+
+describe('a data directory in use', () => {
+  it('lets only one node run on it: a second one fails to start with a StoreError naming the directory and the pid, and starts once the first stops', async () => {
+    const w = world('lock');
+    const dir = tmp();
+    const first = await w.node('10.3.0.1', { dataDir: dir }, { identity: undefined });
+    const second = await w.node('10.3.0.2', { dataDir: dir }, { identity: undefined });
+    expect(second.id).toBe(first.id); // the same node.key: exactly why two must not run
+    await first.start();
+    const err = await second.start().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).reason).toBe('locked');
+    expect((err as Error).message).toContain(dir);
+    expect((err as Error).message).toContain(`pid ${process.pid}`);
+    expect(second.isRunning).toBe(false);
+    expect(first.isRunning).toBe(true);
+    await settle(w.clock, first.stop());
+    await second.start();
+    expect(second.isRunning).toBe(true);
+    await settle(w.clock, second.stop());
+  });
+});
+
+describe('a node whose address-book settings changed', () => {
+  it('starts, re-bucketing the saved book (dropping what the new settings refuse) and saying so', async () => {
+    const w = world('rebucket');
+    const dir = tmp();
+    const seed = await w.node('10.1.0.1');
+    const node = await w.node('10.2.0.1', { dataDir: dir, seeds: ['10.1.0.1:7000'] }, { identity: undefined });
+    await seed.start();
+    await node.start();
+    await runFor(w.clock, 3_000);
+    expect(node.addressBook.get('10.1.0.1:7000')).toBeDefined();
+    expect(node.addressBook.rebucketReport()).toBeUndefined();
+    await settle(w.clock, node.stop());
+
+    // Other bucket counts: every entry is kept, placed anew.
+    const resized = await w.node('10.2.0.1', { dataDir: dir }, { identity: undefined, addressBook: { newBucketCount: 128, triedBucketCount: 32 } });
+    await resized.start();
+    expect(resized.addressBook.rebucketReport()).toMatchObject({ changes: ['newBucketCount was 64, is now 128', 'triedBucketCount was 16, is now 32'], dropped: 0 });
+    expect(resized.addressBook.get('10.1.0.1:7000')).toBeDefined();
+    expect(resized.addressBook.checkConsistency()).toBe(0);
+    await settle(w.clock, resized.stop());
+
+    // allowPrivate off: the private addresses are dropped, and counted, instead of a refusal to start.
+    const strict = await w.node('10.2.0.1', { dataDir: dir, allowPrivate: false }, { identity: undefined, addressBook: { newBucketCount: 128, triedBucketCount: 32 } });
+    await strict.start();
+    expect(strict.isRunning).toBe(true);
+    const report = strict.addressBook.rebucketReport()!;
+    expect(report.changes).toEqual(['allowPrivate was true, is now false']);
+    expect(report.refused).toBeGreaterThanOrEqual(1);
+    expect(report.kept + report.dropped).toBe(report.entries);
+    expect(strict.addressBook.get('10.1.0.1:7000')).toBeUndefined();
+    await settle(w.clock, Promise.all([strict.stop(), seed.stop()]));
   });
 });
