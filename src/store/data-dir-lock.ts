@@ -97,11 +97,12 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Whether the lock recorded as `holder` in `file` still belongs to a running process. */
-function holderAlive(file: string, holder: LockHolder): boolean {
+/** Whether the lock recorded as `holder` still belongs to a running process. */
+function holderAlive(holder: LockHolder): boolean {
   const boot = bootId();
   if (holder.bootId !== undefined && boot !== undefined && holder.bootId !== boot) return false;
-  if (holder.pid === process.pid) return held.get(file)?.holder.token === holder.token;
+  // Compared by token, not by path: the same directory may be reached through another path (a symlink).
+  if (holder.pid === process.pid) return [...held.values()].some((lock) => lock.holder.token === holder.token);
   return processAlive(holder.pid);
 }
 
@@ -244,7 +245,7 @@ export class DataDirLock {
             'locked',
           );
         }
-      } else if (holderAlive(file, other)) {
+      } else if (holderAlive(other)) {
         throw lockedError(dir, file, other);
       }
       removeStale(file, text);
@@ -295,7 +296,7 @@ export function lockHolderOf(dataDir: string): LockHolder | undefined {
     return undefined;
   }
   const holder = parseLockHolder(text);
-  return holder && holderAlive(file, holder) ? holder : undefined;
+  return holder && holderAlive(holder) ? holder : undefined;
 }
 
 /** A process that exits without closing its stores still leaves no lock behind (kill -9 aside). */

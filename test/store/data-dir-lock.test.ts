@@ -1,7 +1,7 @@
 // One process per data directory: openStore locks <dataDir>/peerwarden.lock, names the holder when refused, and takes over stale locks.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,10 @@ describe('the data-directory lock', () => {
     expect(err.message).toContain(dir);
     expect(err.message).toContain(`pid ${process.pid}`);
     expect(err.message).not.toMatch(/damaged|reset-address-book/);
+    // The same directory through a symlink is the same directory.
+    const alias = join(tempDir(), 'alias');
+    symlinkSync(dir, alias);
+    expect(refusal(() => openStore(alias)).reason).toBe('locked');
     // The refused open changed nothing: the first store works on and still holds the lock.
     first.putBan({ target: '9.9.9.9', kind: 'ip', reason: 'x', createdAt: 1 });
     expect(existsSync(lockFile)).toBe(true);
