@@ -121,6 +121,8 @@ export {
   type AddressBookStats,
   type TableOccupancy,
   type BucketOptions,
+  type RebucketReport,
+  type RebucketResult,
 } from './core/addrbook/index.js';
 export {
   SqliteStore,
@@ -130,6 +132,11 @@ export {
   loadAddressBook,
   BookPersister,
   StoreError,
+  restoreAddressBook,
+  describeRebucket,
+  DataDirLock,
+  lockHolderOf,
+  LOCK_FILE,
   RESET_FLAG,
   DATABASE_FILE,
   SCHEMA_VERSION,
@@ -149,6 +156,8 @@ export {
   type BookPersisterOptions,
   type CommitInfo,
   type StoreErrorReason,
+  type LoadedAddressBook,
+  type LockHolder,
 } from './store/index.js';
 export { createNode } from './create-node.js';
 export {

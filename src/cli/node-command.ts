@@ -7,7 +7,7 @@ import { ListenError } from '../api/server.js';
 import { loadOrCreateToken } from '../api/token.js';
 import { ConfigError, createNode, type Node, type PeerEvent } from '../node/index.js';
 import { systemScheduler } from '../platform/index.js';
-import { StoreError } from '../store/index.js';
+import { describeRebucket, lockHolderOf, LOCK_FILE, StoreError } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { API_URL_FILE } from './client.js';
 import { loadNodeConfig, nodeFlagsHelp } from './config-sources.js';
@@ -107,6 +107,14 @@ export async function runNodeCommand(argv: string[], io: CliIo, mode: 'node' | '
 
   const dirProblem = checkDataDir(dataDir);
   if (dirProblem) return fail(dirProblem);
+  // Another node on this data dir: say so before anything else (the API port would clash first).
+  const holder = lockHolderOf(dataDir);
+  if (holder && holder.pid !== process.pid) {
+    return fail(
+      `the data directory ${resolve(dataDir)} is in use by another peerwarden (pid ${holder.pid} on ${holder.hostname}, since ${holder.since}). ` +
+        `Stop that node first, or give this one its own --data-dir. If no peerwarden runs as pid ${holder.pid}, delete ${join(resolve(dataDir), LOCK_FILE)}.`,
+    );
+  }
 
   let node: Node;
   try {
@@ -138,6 +146,8 @@ export async function runNodeCommand(argv: string[], io: CliIo, mode: 'node' | '
     return fail(`could not start: ${(err as Error).message}`);
   }
   if (api) writeFileSync(join(dataDir, API_URL_FILE), `${api.url}\n`);
+  const rebucketed = node.addressBook.rebucketReport();
+  if (rebucketed) log.warn({ rebucket: rebucketed }, describeRebucket(rebucketed));
 
   const banner = {
     id: node.id,

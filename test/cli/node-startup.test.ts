@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { eventually, startDaemon, tempDir, type Daemon } from '../helpers/daemon.js';
 
 const started: Daemon[] = [];
@@ -66,6 +66,34 @@ describe('peerwarden node refuses to start, clearly', () => {
       expect(api.stderr).toMatch(new RegExp(`HTTP API: 127\\.55\\.0\\.1:${port} is already in use`));
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('one node per data dir, and settings that change between runs', () => {
+  it('refuses a second node on a data dir in use, naming the pid that holds it', async () => {
+    const first = await startDaemon('127.59.0.1');
+    started.push(first);
+    const r = await runCli(['node', '--data-dir', first.dataDir, '--listen', '127.59.0.2:0', '--api-listen', '127.59.0.2:0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`in use by another peerwarden \\(pid ${first.run.child.pid} on `));
+    await first.stop();
+  });
+
+  it('re-buckets an address book saved with other settings, and says what it cost', async () => {
+    const seed = await startDaemon('127.60.0.1');
+    started.push(seed);
+    const dir = tempDir();
+    const first = await startDaemon('127.60.0.2', ['--seed', seed.listen], dir);
+    await eventually(async () => (await first.http('GET', '/api/v1/addrbook/stats')).json.total >= 1, 20_000, 'an address');
+    expect(await first.stop()).toBe(0);
+    // Without --allow-loopback the loopback addresses it learned are no longer accepted.
+    const run = startCli(['node', '--data-dir', dir, '--listen', '127.60.0.2:0', '--api-listen', '127.60.0.2:0', '--network', 'itest']);
+    try {
+      await run.waitFor(/re-bucketed: 0 of \d+ entries kept.*dropped \(\d+ no longer accepted/);
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await run.exit()).toBe(0);
     }
   });
 });
