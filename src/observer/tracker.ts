@@ -63,22 +63,9 @@ const CM_GONE = new Set(['TerminatedSt', 'UnknownConnectionSt']);
 
 const TEMPERATURE: Record<ObservedState, number> = { unknown: 0, cold: 1, cooling: 2, warm: 3, hot: 4 };
 
-interface Session {
-  id: string;
-  local: Endpoint | undefined;
-  remote: Endpoint;
+/** An observed peer as the tracker keeps it: the public fields (state and direction are derived) plus bookkeeping. */
+interface Session extends Omit<ObservedPeer, 'state' | 'direction'> {
   remoteText: string;
-  outbound: TrackInfo | undefined;
-  inbound: TrackInfo | undefined;
-  provenance: string | undefined;
-  handshake: HandshakeInfo | undefined;
-  since: number;
-  lastSeen: number;
-  lastLogAt: number | undefined;
-  lastSocketAt: number | undefined;
-  generation: number;
-  closed: { at: number; reason: string } | undefined;
-  history: HistoryEntry[];
   /** Reconciler bookkeeping: first check at which no socket matched (ms), cleared when one does. */
   socketMissingSince: number | undefined;
 }
