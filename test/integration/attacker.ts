@@ -41,3 +41,10 @@ export function oversizedAddrFrame(now: number): ReturnType<typeof framed> {
   bytes.writeUInt16BE(1001, 5);
   return framed(MessageType.ADDR, bytes);
 }
+
+/** An ADDR frame whose count field says 2 but whose body carries one entry: a body that does not parse. */
+export function truncatedAddrFrame(now: number): ReturnType<typeof framed> {
+  const bytes = Buffer.from(encodeAddr(addrBatch(0, now, 1)));
+  bytes.writeUInt16BE(2, 5);
+  return framed(MessageType.ADDR, bytes);
+}
