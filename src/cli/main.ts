@@ -31,6 +31,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "track a cardano-node's peers from its log and sockets",
     run: async (argv, io) => (await import('./watch.js')).runWatch(argv, io),
   },
+  sim: {
+    summary: 'simulate many nodes on a virtual clock (bootstrap, churn, partition, eclipse, sybil)',
+    run: async (argv, io) => (await import('./sim.js')).runSim(argv, io),
+  },
   status: client('status', "the node's identity, health and peer counts against its targets"),
   peers: client('peers', 'connected peers: direction, temperature, score, round trip, traffic'),
   bans: client('bans', 'active bans'),

@@ -9,7 +9,9 @@ export function formatMetric(m: Pick<Metric, 'value' | 'unit'>): string {
   if (v === null) return '—';
   switch (m.unit) {
     case 'ms':
-      return v < 1000 ? `${v}ms` : formatDuration(v);
+      if (v < 1000) return `${v}ms`;
+      // Seconds with a decimal below a minute: "1.4s" says more than "1s" for a time to targets.
+      return v < 60_000 ? `${(v / 1000).toFixed(1)}s` : formatDuration(v);
     case 'share':
       return `${(v * 100).toFixed(v !== 0 && Math.abs(v) < 0.001 ? 3 : 1)}%`;
     case 'probability':

@@ -39,9 +39,11 @@ export const FULL_BOOK: BookSize = { newBucketCount: 1024, triedBucketCount: 256
 
 /**
  * A quarter of the new table and of the tried table: 16,384 + 4,096 slots, still far more than a
- * few thousand simulated nodes fill, and still 64 new / 8 tried buckets per group out of 256 / 64,
- * so one source group or one /16 reaches only a fraction of each table (as in the full book).
- * A full-size book allocates about half a megabyte per node, which limits how many nodes fit.
+ * few thousand simulated nodes fill. One source /16 still reaches at most 64 new buckets and one
+ * address /16 at most 8 tried buckets — a quarter of the table instead of a sixteenth (new) and an
+ * eighth instead of a thirty-second (tried), so attackers reach more of a simulated book than of a
+ * full one: the eclipse victim gets a full book. The slot arrays of a full book take 320 KB per
+ * node, these 80 KB (every book also holds about 0.5 MB of fixed lookup tables).
  */
 export const SIM_BOOK: BookSize = { newBucketCount: 256, triedBucketCount: 64 };
 

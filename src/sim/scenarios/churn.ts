@@ -14,7 +14,7 @@ export const churn: Scenario = {
     'and stops; after an offline time it comes back with its address book and anchors, or (share `fresh`) never returns and a brand-new node ' +
     'with a new address and an empty book joins instead. Reported: whether the network stays in one piece, the share of settled nodes at ' +
     'their targets, and how long returning and new nodes take to reach their targets.',
-  defaultNodes: 300,
+  defaultNodes: 200,
   minNodes: 10,
   defaultDurationMs: 2 * 3_600_000,
   params: {
@@ -79,12 +79,13 @@ export const churn: Scenario = {
       let bigSize = -1;
       for (const [c, s] of sizes) if (s > bigSize) [big, bigSize] = [c, s];
       const settledConnected = settled.length ? settled.filter(([, i]) => comp.of[i] === big).length / settled.length : 1;
-      const settledAtTarget = shareAtTarget(net, settled.map(([sn]) => sn));
+      // No settled node yet (the first minutes): no value rather than a misleading 0.
+      const settledAtTarget = settled.length ? shareAtTarget(net, settled.map(([sn]) => sn)) : NaN;
       if (sim.elapsed > warmup) {
         after.samples++;
         if (comp.count === 1) after.connected++;
         after.minSettledConnected = Math.min(after.minSettledConnected, settledConnected);
-        after.settledAtTarget.push(settledAtTarget);
+        if (settled.length) after.settledAtTarget.push(settledAtTarget);
       }
       series.record(sim.elapsed, {
         ...shapeRow(topo),

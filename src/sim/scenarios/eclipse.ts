@@ -51,7 +51,7 @@ export const eclipse: Scenario = {
     'address selection returns an attacker address (p^8: all 8 of a restart\'s picks). Near the end the victim restarts. Compared with the reference figures.',
   defaultNodes: 50,
   minNodes: 4,
-  defaultDurationMs: 24 * 3_600_000,
+  defaultDurationMs: 6 * 3_600_000,
   params: {
     ...HONEST_PARAMS,
     background: { kind: 'int', default: 20_000, help: 'honest addresses in the victim\'s book before it starts (0: a fresh victim that knows only the seeds)', min: 0, max: 100_000 },

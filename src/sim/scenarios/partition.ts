@@ -13,7 +13,7 @@ export const partition: Scenario = {
     'die of unanswered pings (3 × 30 s) and dials across it time out. Each half must refill its slots from its own side. When the cut ' +
     'heals nothing forces the halves together: they merge as churn (every 55 ± 10 min, 20 % of peers) and feelers pick addresses from ' +
     'the other side again. Reported: how fast the split completes, whether the halves stay at targets, and how long healing and mixing take.',
-  defaultNodes: 300,
+  defaultNodes: 200,
   minNodes: 16,
   defaultDurationMs: 2 * 3_600_000,
   params: {

@@ -126,7 +126,7 @@ export const sybil: Scenario = {
         metric('outboundShareMean', 'sybil share of honest outbound connections, mean after the start', mean(outShares), 'share'),
         metric('hotShareEnd', 'sybil share of hot outbound connections at the end', final('hotShare'), 'share'),
         metric('inboundShareEnd', 'sybil share of honest inbound connections at the end', final('inboundShare'), 'share', 'at most 4 per IP, evicted by net group when full'),
-        metric('bookShareEnd', 'sybil share of honest address-book entries at the end', final('bookShare'), 'share', 'new-table slots are keyed by source /16: a few groups reach only a few buckets'),
+        metric('bookShareEnd', 'sybil share of honest address-book entries at the end', final('bookShare'), 'share', 'entries, not slots: a source /16 reaches at most 64 new buckets (of 1024 in a full book, of 256 in a simulated one)'),
         metric('nodesWithSybilOutbound', 'honest nodes with a sybil among their outbound peers', final('nodesWithSybilOutbound'), 'share'),
         metric('maxSybilOutboundPerNode', 'most sybil outbound peers of one node, any sample', track.maxPerNodeOutbound, 'count', `never above ${groups} (one per /16)`),
         metric('maxInboundPerIp', 'most inbound connections from one sybil IP to one node', track.maxPerIpInbound, 'count', 'limit 4'),
