@@ -55,6 +55,11 @@ import type {
  * A node has a few hundred peers at most, and each sends many addresses: those repeat.
  */
 const SOURCE_CACHE_LIMIT = 1024;
+/**
+ * Rows allocated at first (4 KB), doubled as source groups appear: a node in a simulation of
+ * thousands hears from a few dozen groups and should not carry the full 256 KB.
+ */
+const INITIAL_SOURCE_ROWS = 16;
 
 function bucketCount(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -110,7 +115,7 @@ export class AddressBook {
    * new-bucket hash): a row of 64 in #sourceBucketRows, found through this map.
    */
   readonly #sourceBuckets = new Map<number | string, number>();
-  readonly #sourceBucketRows = new Int32Array(SOURCE_CACHE_LIMIT * 64).fill(-1);
+  #sourceBucketRows = new Int32Array(INITIAL_SOURCE_ROWS * 64).fill(-1);
   /** When AddressBook.rebucket built this book: its report. */
   #rebucketed: RebucketReport | undefined;
   /** lastGood and collisions as of the last takeChanges() (see hasChanges). */
@@ -207,6 +212,11 @@ export class AddressBook {
       }
       row = this.#sourceBuckets.size;
       this.#sourceBuckets.set(cacheKey, row);
+      if (row * 64 >= this.#sourceBucketRows.length) {
+        const grown = new Int32Array(Math.min(SOURCE_CACHE_LIMIT, 2 * (row || 1)) * 64).fill(-1);
+        grown.set(this.#sourceBucketRows);
+        this.#sourceBucketRows = grown;
+      }
     }
     const buckets = this.#sourceBucketRows.subarray(row * 64, row * 64 + 64);
     const penalty = Number.isFinite(penaltyMs) ? penaltyMs : 0;
