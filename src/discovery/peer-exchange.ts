@@ -50,7 +50,7 @@ export interface PeerExchangeOptions {
   allowLoopback?: boolean;
   /** Our listening endpoints worth announcing (specific, acceptable IPs); called at each connection. */
   selfEndpoints(): Endpoint[];
-  /** Hub mode (DESIGN §10): answer GETADDR to everyone, uncached, up to 1000 addresses. */
+  /** Hub mode (DESIGN §10): answer GETADDR to everyone, uncached, up to 1000 addresses; relay nothing. */
   hub?: boolean;
   /** 32 secret bytes keying relay-target choice; drawn from `random` when omitted. */
   relayKey?: Uint8Array;
@@ -316,6 +316,10 @@ export class PeerExchange {
 
   /** Relays fresh addresses to 2 peers each (never back to the source, never to a peer that knows them). */
   #relay(sourceId: string, entries: readonly AddrEntry[], now: number): number {
+    // A hub relays nothing: it hands its whole book to anyone who asks, and its connections are
+    // short visits that take the first ADDR they receive as the answer to their GETADDR — a relayed
+    // one-entry ADDR arriving first would cut a visitor's answer down to that one address.
+    if (this.#o.hub) return 0;
     const candidates = [...this.#peers.keys()].filter((p) => p !== sourceId).sort();
     if (candidates.length === 0) return 0;
     const batches = new Map<string, AddrEntry[]>();

@@ -137,8 +137,8 @@ describe('PeerExchange: receiving ADDR', () => {
 });
 
 describe('PeerExchange: relaying', () => {
-  function network() {
-    const env = setup();
+  function network(opts: { hub?: boolean } = {}) {
+    const env = setup(opts);
     const src = peer('src', 'inbound', '1.1.1.1');
     const others = Array.from({ length: 6 }, (_, i) => peer(`p${i}`, 'outbound', `2.${i}.0.1`));
     connect(env.ex, src);
@@ -177,6 +177,16 @@ describe('PeerExchange: relaying', () => {
     const newcomer = peer('new', 'inbound', '3.3.3.3', 7100);
     connect(ex, newcomer);
     expect(relayed(others).filter((x) => x.endsWith('3.3.3.3:7100'))).toHaveLength(2);
+  });
+
+  it('in hub mode relays nothing: a visitor takes the first ADDR it gets as the answer to its GETADDR', () => {
+    const { ex, src, others, clock } = network({ hub: true });
+    clock.advance(1000_000);
+    ex.onAddr(src.id, [entry('9.9.9.9:7000', clock.now())]);
+    connect(ex, peer('new', 'inbound', '3.3.3.3', 7100));
+    expect(relayed(others)).toEqual([]);
+    // …and the visitor's GETADDR still gets the whole book.
+    expect(ex.onGetAddr(others[0]!.id)).toBeGreaterThanOrEqual(2);
   });
 });
 
