@@ -1,6 +1,6 @@
 // Which peers a fresh address is relayed to: 2 per address, chosen by a keyed hash that rotates every 24 h.
 
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/hash/index.js';
 
 /** Peers each relayed address goes to (Core's RelayAddress: 2 for reachable addresses). */
 export const RELAY_FANOUT = 2;
@@ -11,12 +11,27 @@ export const RELAY_FANOUT = 2;
  */
 export const RELAY_ROTATE_MS = 24 * 60 * 60_000;
 
-function hash48(parts: readonly (string | Uint8Array)[]): number {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  const d = h.digest();
-  // 48 bits: plenty to order a few hundred peers, and exact as a JS number.
-  return d.readUIntBE(0, 6);
+const utf8 = new TextEncoder();
+/** Message scratch: the head bytes, then the text; grown when a message is longer. */
+let scratch = new Uint8Array(256);
+
+/** SHA-256(head ‖ utf8(text)); head is the secret key or a digest. */
+function digest(head: Uint8Array, text: string): Uint8Array {
+  const need = head.length + 3 * text.length;
+  if (scratch.length < need) scratch = new Uint8Array(2 * need);
+  scratch.set(head, 0);
+  const { written } = utf8.encodeInto(text, scratch.subarray(head.length));
+  return sha256(scratch, head.length + written);
+}
+
+/**
+ * The first 48 bits of SHA-256(head ‖ utf8(text)): plenty to order a few hundred peers, and exact
+ * as a JS number. The core's lean SHA-256, not node:crypto: the simulator relays millions of
+ * addresses, and a createHash call costs about a microsecond before it hashes a byte.
+ */
+function hash48(head: Uint8Array, text: string): number {
+  const d = digest(head, text);
+  return ((d[0]! << 8) | d[1]!) * 2 ** 32 + (((d[2]! << 24) | (d[3]! << 16) | (d[4]! << 8) | d[5]!) >>> 0);
 }
 
 /**
@@ -26,10 +41,12 @@ function hash48(parts: readonly (string | Uint8Array)[]): number {
  */
 export function relayTargets(key: Uint8Array, address: string, now: number, candidates: readonly string[], count = RELAY_FANOUT): string[] {
   if (candidates.length <= count) return [...candidates];
-  const offset = hash48([key, 'offset', address]) % RELAY_ROTATE_MS;
-  const period = String(Math.floor((now + offset) / RELAY_ROTATE_MS));
+  const offset = hash48(key, `offset|${address}`) % RELAY_ROTATE_MS;
+  const period = Math.floor((now + offset) / RELAY_ROTATE_MS);
+  // One digest of (key, address, period); each candidate then costs one short hash over it.
+  const prefix = digest(key, `${address}|${period}`);
   return candidates
-    .map((c) => ({ c, h: hash48([key, address, '|', period, '|', c]) }))
+    .map((c) => ({ c, h: hash48(prefix, c) }))
     .sort((a, b) => a.h - b.h || (a.c < b.c ? -1 : 1))
     .slice(0, count)
     .map((x) => x.c);

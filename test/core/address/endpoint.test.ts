@@ -106,4 +106,24 @@ describe('formatEndpoint', () => {
       }),
     );
   });
+
+  it('accepts exactly the strict dotted quads: four parts of 1–3 digits, each ≤ 255, no leading zeros', () => {
+    const strict = (t: string) => {
+      const parts = t.split('.');
+      return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+    };
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^[0-9]{0,4}(\.[0-9]{0,4}){1,4}\.?$/), fc.ipV4(), fc.ipV4Extended()), (text) => {
+        let bytes: Uint8Array | undefined;
+        try {
+          bytes = parseIpBytes(text);
+        } catch (err) {
+          expect(err).toBeInstanceOf(AddressParseError);
+        }
+        expect(bytes !== undefined).toBe(strict(text));
+        if (bytes) expect(formatIpBytes(bytes)).toBe(text);
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
