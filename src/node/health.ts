@@ -1,5 +1,6 @@
 // Node health for operators: healthy, degraded (below targets, one net group) or isolated (no peers), with the reason.
 
+import { formatEndpoint } from '../core/address/index.js';
 import type { Targets } from './config.js';
 import type { NodeSession } from './session.js';
 import type { NodeHealth } from './types.js';
@@ -7,7 +8,9 @@ import type { NodeHealth } from './types.js';
 /**
  * - isolated: no connected peer at all (or the node is stopped);
  * - degraded: outbound or hot outbound below target, or every outbound peer in one net group
- *   (one /16: an eclipse is one operator away);
+ *   (one /16: an eclipse is one operator away) — unless the node is connected to every address it
+ *   knows: then the network is smaller than the targets (a devnet, a small private network) and
+ *   there is nothing more to dial, which is healthy;
  * - healthy: otherwise. Static, manual and automatic outbound peers all count; feelers do not.
  */
 export function computeHealth(s: NodeSession | undefined, targets: Targets): NodeHealth {
@@ -45,7 +48,10 @@ export function computeHealth(s: NodeSession | undefined, targets: Targets): Nod
   const short: string[] = [];
   if (base.outbound < targets.outbound) short.push(`outbound ${base.outbound}/${targets.outbound}`);
   if (base.hotOutbound < targets.hot) short.push(`hot ${base.hotOutbound}/${targets.hot}`);
-  if (short.length > 0) {
+  if (short.length > 0 && connectedToEveryKnown(s, base.peers)) {
+    base.status = 'healthy';
+    base.reason = `connected to every known node (${base.peers} peer${base.peers === 1 ? '' : 's'}): the network is smaller than the targets (${short.join(', ')})`;
+  } else if (short.length > 0) {
     base.status = 'degraded';
     base.reason = `below targets: ${short.join(', ')}`;
   } else if (base.outbound > 1 && base.outboundGroups === 1) {
@@ -56,4 +62,21 @@ export function computeHealth(s: NodeSession | undefined, targets: Targets): Nod
     base.reason = `at targets: outbound ${base.outbound}/${targets.outbound}, hot ${base.hotOutbound}/${targets.hot}, ${base.inbound} inbound`;
   }
   return base;
+}
+
+/**
+ * True when every address in the book belongs to a connected peer (by the endpoint it is connected
+ * from or the one it listens on). Checked only when the book is no bigger than the peer table, so a
+ * real node's book of thousands costs nothing.
+ */
+function connectedToEveryKnown(s: NodeSession, peers: number): boolean {
+  const known = s.book.size();
+  if (known === 0 || known > peers) return false;
+  const connected = new Set<string>();
+  for (const rec of s.table.records()) {
+    connected.add(formatEndpoint(rec.connection.remoteEndpoint));
+    const listen = rec.connection.remoteListenEndpoint;
+    if (listen) connected.add(formatEndpoint(listen));
+  }
+  return s.book.entries().every((e) => connected.has(formatEndpoint(e.endpoint)));
 }

@@ -42,4 +42,25 @@ describe('computeHealth', () => {
     ]);
     expect(computeHealth(oneGroup, targets)).toMatchObject({ status: 'degraded', reason: 'every outbound peer is in one net group' });
   });
+
+  it('healthy below targets when connected to every known address (a network smaller than the targets), degraded when one is left to dial', () => {
+    const ep = (i: number) => ({ ip: `10.${i}.0.1`, port: 7000 });
+    const small = (known: number) => {
+      // Three peers: one outbound (connected to its listening endpoint), two inbound (from ephemeral ports, listening on 7000).
+      const recs = [0, 1, 2].map((i) => ({
+        id: `p${i}`,
+        temperature: i === 0 ? 'hot' : 'warm',
+        connection: i === 0 ? { direction: 'outbound', remoteEndpoint: ep(i) } : { direction: 'inbound', remoteEndpoint: { ip: ep(i).ip, port: 50000 + i }, remoteListenEndpoint: ep(i) },
+      }));
+      const gov = new Map(recs.map((r, i) => [r.id, { purpose: i === 0 ? 'outbound' : 'inbound', group: `g${i}` }]));
+      const entries = Array.from({ length: known }, (_, i) => ({ endpoint: ep(i) }));
+      return { table: { records: () => recs.values() }, governor: { peers: gov }, book: { size: () => known, entries: () => entries } } as unknown as NodeSession;
+    };
+    expect(computeHealth(small(3), targets)).toMatchObject({
+      status: 'healthy',
+      reason: 'connected to every known node (3 peers): the network is smaller than the targets (outbound 1/3, hot 1/2)',
+    });
+    // A fourth known address, not connected: the node could dial it, so below targets is degraded.
+    expect(computeHealth(small(4), targets)).toMatchObject({ status: 'degraded', reason: 'below targets: outbound 1/3, hot 1/2' });
+  });
 });

@@ -297,15 +297,18 @@ describe('Node: views for operators', () => {
     await stopAll(w, nodes);
   });
 
-  it('health(): isolated without peers, degraded below targets, healthy at targets', async () => {
+  it('health(): isolated without peers, degraded below targets, healthy at targets or connected to every known node', async () => {
     const w = world('health');
     const a = await w.node('10.1.0.1');
     await a.start();
     expect(a.health()).toMatchObject({ status: 'isolated', reason: expect.stringMatching(/no connected peers/) });
-    const b = await w.node('10.2.0.1', { seeds: ['10.1.0.1:7000'] });
+    // b knows a and an address where nothing listens: below its targets with an address left to try.
+    const b = await w.node('10.2.0.1', { seeds: ['10.1.0.1:7000', '10.9.0.1:7000'] });
     await b.start();
     await runFor(w.clock, 2_000);
     expect(b.health()).toMatchObject({ status: 'degraded', outbound: 1, reason: 'below targets: outbound 1/12, hot 1/8' });
+    // a knows only b, and is connected to it: the network is smaller than its targets, nothing is left to dial.
+    expect(a.health()).toMatchObject({ status: 'healthy', inbound: 1, reason: expect.stringMatching(/^connected to every known node \(1 peer\)/) });
     const c = await w.node('10.3.0.1', { seeds: ['10.1.0.1:7000'], targets: { hot: 1, outbound: 1 } });
     await c.start();
     await runFor(w.clock, 2_000);
