@@ -55,6 +55,34 @@ const cpuNow = (): number => {
   return (c.user + c.system) / 1000;
 };
 
+/**
+ * Once `ready` fires on `c`, writes `payload` until `total` bytes are out (waiting for 'drain' when
+ * the socket asks), and resolves at the receiver's first byte back (its ack): the wall time from the
+ * first write, and the CPU spent since then (cpu0 is the CPU reading at the start).
+ */
+function pumpUntilAck(c: Socket, ready: 'connect' | 'secureConnect', payload: Buffer, total: number): Promise<{ ms: number; cpuMs: number; cpu0: number }> {
+  return new Promise((resolve) => {
+    let t0 = 0;
+    let cpu0 = 0;
+    c.once(ready, () => {
+      t0 = performance.now();
+      cpu0 = cpuNow();
+      let sent = 0;
+      const pump = () => {
+        while (sent < total) {
+          sent += payload.length;
+          if (!c.write(payload)) {
+            c.once('drain', pump);
+            return;
+          }
+        }
+      };
+      pump();
+    });
+    c.once('data', () => resolve({ ms: performance.now() - t0, cpuMs: cpuNow() - cpu0, cpu0 }));
+  });
+}
+
 /** Same-process raw loopback stream: `total` bytes in `chunk`-byte writes, back-pressure by 'drain', 1-byte ack. */
 export async function rawStream(kind: 'tcp' | 'tls', total: number, chunk: number, ciphers?: string): Promise<Transfer> {
   const payload = Buffer.alloc(chunk, 7);
@@ -74,26 +102,7 @@ export async function rawStream(kind: 'tcp' | 'tls', total: number, chunk: numbe
         kind === 'tls'
           ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', ...(ciphers ? { ciphers } : {}) })
           : createConnection({ port, host: '127.0.0.1', noDelay: true });
-      let t0 = 0;
-      let cpu0 = 0;
-      c.once(kind === 'tls' ? 'secureConnect' : 'connect', () => {
-        t0 = performance.now();
-        cpu0 = cpuNow();
-        let sent = 0;
-        const pump = () => {
-          while (sent < total) {
-            sent += chunk;
-            if (!c.write(payload)) {
-              c.once('drain', pump);
-              return;
-            }
-          }
-        };
-        pump();
-      });
-      c.once('data', () => {
-        const ms = performance.now() - t0;
-        const cpuMs = cpuNow() - cpu0;
+      void pumpUntilAck(c, kind === 'tls' ? 'secureConnect' : 'connect', payload, total).then(({ ms, cpuMs }) => {
         c.destroy();
         srv.close();
         resolve({ mibps: total / MiB / (ms / 1000), cpuMs });
@@ -210,32 +219,14 @@ export async function twoProcessStream(kind: 'raw' | 'raw-tls' | 'none' | 'tls',
   let cpu0 = 0;
   let client: ConnectionManager | undefined;
   if (kind === 'raw' || kind === 'raw-tls') {
-    seconds = await new Promise<number>((resolve) => {
-      const c: Socket =
-        kind === 'raw'
-          ? createConnection({ port, host: '127.0.0.1', noDelay: true })
-          : tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' });
-      let t0 = 0;
-      c.once(kind === 'raw' ? 'connect' : 'secureConnect', () => {
-        t0 = performance.now();
-        cpu0 = cpuNow();
-        let sent = 0;
-        const pump = () => {
-          while (sent < total) {
-            sent += chunk;
-            if (!c.write(payload)) {
-              c.once('drain', pump);
-              return;
-            }
-          }
-        };
-        pump();
-      });
-      c.once('data', () => {
-        resolve((performance.now() - t0) / 1000);
-        c.destroy();
-      });
-    });
+    const c: Socket =
+      kind === 'raw'
+        ? createConnection({ port, host: '127.0.0.1', noDelay: true })
+        : tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' });
+    const sent = await pumpUntilAck(c, kind === 'raw' ? 'connect' : 'secureConnect', payload, total);
+    c.destroy();
+    seconds = sent.ms / 1000;
+    cpu0 = sent.cpu0;
   } else {
     client = new ConnectionManager({ identity: generateIdentity(), network: 'bench', encryption: kind });
     const conn = await client.dial({ ip: '127.0.0.1', port });

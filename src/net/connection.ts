@@ -10,7 +10,7 @@ import { decodeAddr, decodeGetAddr, decodePing, decodePong, encodeAddr, encodeGe
 import { FrameDecoder } from '../wire/decoder.js';
 import { EncodeError, FrameTooLargeError, MalformedMessageError } from '../wire/errors.js';
 import type { EncodedFrame } from '../wire/frame.js';
-import { decodeDisconnect, encodeDisconnect } from '../wire/handshake-codec.js';
+import { encodeDisconnect, readDisconnect } from '../wire/handshake-codec.js';
 import { topicText } from '../wire/topic.js';
 import { reasonCode, reasonName, type DisconnectReason } from '../wire/reasons.js';
 import type { CloseInfo, ResponseStatusName, Severity } from './events.js';
@@ -478,13 +478,8 @@ export class Connection {
         owner.onGetAddr(this);
         return;
       case MessageType.DISCONNECT: {
-        let code = 0;
-        let message = '';
-        try {
-          ({ code, message } = decodeDisconnect(body));
-        } catch {
-          // A garbled goodbye still ends the connection.
-        }
+        // A garbled goodbye still ends the connection.
+        const { code, message } = readDisconnect(body);
         this.#finish({ reason: reasonName(code), code, by: 'remote', message });
         this.#queue.clear();
         this.#link.end();

@@ -2,7 +2,7 @@
 
 import { PROTOCOL_VERSION, MessageType } from '../wire/constants.js';
 import { MalformedMessageError } from '../wire/errors.js';
-import { authPayload, decodeAuth, decodeDisconnect, decodeHello, encodeAuth, encodeHello, type Hello } from '../wire/handshake-codec.js';
+import { authPayload, decodeAuth, decodeHello, encodeAuth, encodeHello, readDisconnect, type Hello } from '../wire/handshake-codec.js';
 import type { DisconnectReason } from '../wire/reasons.js';
 import { nodeIdOf, verifySignature, type NodeIdentity } from './identity.js';
 import type { Severity } from './events.js';
@@ -85,13 +85,7 @@ export class Handshake {
         case MessageType.AUTH:
           return this.#remote ? this.#onAuth(decodeAuth(body)) : refuse('auth-before-hello', 'AUTH arrived before HELLO', 'high');
         case MessageType.DISCONNECT: {
-          let code = 0;
-          let message = '';
-          try {
-            ({ code, message } = decodeDisconnect(body));
-          } catch {
-            // A garbled goodbye is still a goodbye.
-          }
+          const { code, message } = readDisconnect(body);
           return { kind: 'remote-refused', code, message };
         }
         default:

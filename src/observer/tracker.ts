@@ -303,17 +303,27 @@ export class PeerTracker {
     at: number,
     source: EventSource,
   ): void {
-    let s = this.#find(local, remote);
-    if (!s) {
-      // A demotion to cold of a connection we never saw open tells us nothing that is still true.
-      if (to === 'cold') return;
-      s = this.#openSession(local, remote, at, 'log', change, source);
-    }
-    this.#touch(s, at);
+    const s = this.#sessionFor(local, remote, to, change, at, source);
+    if (!s) return;
     const before = this.#setTrack(s, 'outbound', to, change, 'peer_selection', at, source, from);
     if (to === 'cold' && before !== undefined && before !== 'cold' && !active(s.inbound)) {
       this.#close(s, snake(change), change, at, source);
     }
+  }
+
+  /**
+   * The session a transition to `to` applies to, seen at `at`: the known one, or a new one opened
+   * from the log — except for a transition to cold: a demotion of a connection we never saw open
+   * tells us nothing that is still true (undefined).
+   */
+  #sessionFor(local: Endpoint | undefined, remote: Endpoint, to: ObservedState, change: OutboundChange | RemoteChange, at: number, source: EventSource): Session | undefined {
+    let s = this.#find(local, remote);
+    if (!s) {
+      if (to === 'cold') return undefined;
+      s = this.#openSession(local, remote, at, 'log', change, source);
+    }
+    this.#touch(s, at);
+    return s;
   }
 
   #outboundFailure(local: Endpoint | undefined, remote: Endpoint, change: OutboundChange, reason: string, at: number, source: EventSource): void {
@@ -340,12 +350,8 @@ export class PeerTracker {
     at: number,
     source: EventSource,
   ): void {
-    let s = this.#find(local, remote);
-    if (!s) {
-      if (to === 'cold') return;
-      s = this.#openSession(local, remote, at, 'log', change, source);
-    }
-    this.#touch(s, at);
+    const s = this.#sessionFor(local, remote, to, change, at, source);
+    if (!s) return;
     const before = this.#setTrack(s, 'inbound', to, change, 'inbound_governor', at, source, REMOTE_IMPLIED_FROM[change]);
     if (to !== 'cold') return;
     // CommitTr: the connection manager closes the connection. KeepTr: our outbound side keeps it.

@@ -163,3 +163,12 @@ export function decodeDisconnect(body: Uint8Array): Disconnect {
   r.end();
   return { code, message };
 }
+
+/** A DISCONNECT as far as it reads: a garbled goodbye is still a goodbye (code 0, no message). */
+export function readDisconnect(body: Uint8Array): Disconnect {
+  try {
+    return decodeDisconnect(body);
+  } catch {
+    return { code: 0, message: '' };
+  }
+}
