@@ -6,6 +6,7 @@
 // drops it lazily), pending collisions are kept in the order they occurred, and select() draws a
 // bucket from the list of non-empty ones instead of retrying empty ones (the same distribution).
 
+import { Asmap } from '../address/asmap.js';
 import type { EndpointLike } from '../address/endpoint.js';
 import { BookState, ORIGIN_CODE } from './book-state.js';
 import {
@@ -76,6 +77,7 @@ function checkOptions(o: AddressBookOptions): void {
   if (!o.random || typeof o.random.int !== 'function' || typeof o.random.float !== 'function') {
     throw new AddressBookError('AddressBook needs a random source with int() and float()');
   }
+  if (o.asmap !== undefined && !(o.asmap instanceof Asmap)) throw new AddressBookError('asmap must be an Asmap (Asmap.fromBytes(file contents))');
 }
 
 /**
@@ -131,6 +133,7 @@ export class AddressBook {
       allowLoopback: !!options.allowLoopback,
       newBucketCount: bucketCount(options.newBucketCount, NEW_BUCKET_COUNT, 'newBucketCount'),
       triedBucketCount: bucketCount(options.triedBucketCount, TRIED_BUCKET_COUNT, 'triedBucketCount'),
+      asmap: options.asmap,
     });
   }
 
@@ -138,9 +141,9 @@ export class AddressBook {
    * Rebuilds a book from snapshot() output, every entry in exactly its table, bucket, position and
    * reference count. The key and bucket counts come from the snapshot; `options` needs only a clock
    * and a random source. Settings that contradict the snapshot are refused, never silently applied:
-   * a different key always, and other bucket counts, allowPrivate or allowLoopback with a pointer to
-   * AddressBook.rebucket, which rebuilds the book under the new settings. Throws AddressBookError
-   * naming the first problem.
+   * a different key always, and other bucket counts, allowPrivate, allowLoopback or AS map (by its
+   * checksum) with a pointer to AddressBook.rebucket, which rebuilds the book under the new settings.
+   * Throws AddressBookError naming the first problem.
    */
   static fromSnapshot(snapshot: AddressBookSnapshot, options?: AddressBookRestoreOptions): AddressBook {
     const o = restoreOptions('fromSnapshot', options);
@@ -158,8 +161,8 @@ export class AddressBook {
   }
 
   /**
-   * Rebuilds a book from snapshot() output under `options` (other bucket counts, allowPrivate or
-   * allowLoopback than the snapshot was taken with), as Bitcoin Core re-buckets when its bucketing
+   * Rebuilds a book from snapshot() output under `options` (other bucket counts, allowPrivate,
+   * allowLoopback or AS map than the snapshot was taken with), as Bitcoin Core re-buckets when its bucketing
    * changes: tried entries go to their tried slot when it is free, else back to new; every new
    * entry gets one reference at the bucket of its own source; entries the options refuse, or whose
    * slot an earlier one took, are dropped. The report counts each of these. The key stays the

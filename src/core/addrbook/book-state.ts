@@ -4,6 +4,7 @@
 // these moves; consistency.ts, snapshot.ts and stats.ts read the same state. Nothing here is
 // exported from the package.
 
+import type { Asmap } from '../address/asmap.js';
 import type { Endpoint } from '../address/endpoint.js';
 import { classify, isAcceptable } from '../address/classify.js';
 import { netGroup, type NetGroupOptions } from '../address/netgroup.js';
@@ -45,6 +46,7 @@ export interface BookStateOptions {
   allowLoopback: boolean;
   newBucketCount: number;
   triedBucketCount: number;
+  asmap?: Asmap;
 }
 
 export class BookState {
@@ -55,7 +57,12 @@ export class BookState {
   readonly random: Random;
   readonly allowPrivate: boolean;
   readonly allowLoopback: boolean;
+  /** The AS map groups are computed with, if any. */
+  readonly asmap: Asmap | undefined;
+  /** Options for every group the book computes (the AS map included). */
   readonly groupOptions: NetGroupOptions;
+  /** The same without the AS map: for admit(), which has consulted the map already. */
+  readonly #plainGroupOptions: NetGroupOptions;
   readonly newTable: BucketTable;
   readonly triedTable: BucketTable;
   readonly entries: EntryStore;
@@ -87,7 +94,9 @@ export class BookState {
     this.random = o.random;
     this.allowPrivate = o.allowPrivate;
     this.allowLoopback = o.allowLoopback;
-    this.groupOptions = { allowPrivate: o.allowPrivate, allowLoopback: o.allowLoopback };
+    this.asmap = o.asmap;
+    this.#plainGroupOptions = { allowPrivate: o.allowPrivate, allowLoopback: o.allowLoopback };
+    this.groupOptions = o.asmap ? { ...this.#plainGroupOptions, asmap: o.asmap } : this.#plainGroupOptions;
     this.newTable = new BucketTable(o.newBucketCount);
     this.triedTable = new BucketTable(o.triedBucketCount);
     this.entries = new EntryStore(this.key);
@@ -108,21 +117,36 @@ export class BookState {
   }
 
   readonly #ipv4Group = new Uint8Array([1, 0, 0]);
+  readonly #asGroup = new Uint8Array([2, 0, 0, 0, 0]);
 
   /**
    * The net group of an address the book accepts, or undefined when it refuses it: isAcceptable and
-   * netGroup in one classification. An IPv4 group comes back in a scratch array that the next call
-   * overwrites (the book only hashes it, or copies it when it keeps it).
+   * netGroup in one classification. An IPv4 or AS group comes back in a scratch array that the next
+   * call overwrites (the book only hashes it, or copies it when it keeps it).
    */
   admit(ip: Uint8Array): Uint8Array | undefined {
     const cls = classify(ip);
     if (!(cls === 'routable' || (cls === 'private' && this.allowPrivate) || (cls === 'loopback' && this.allowLoopback))) return undefined;
-    if (ip[10] === 0xff && ip[11] === 0xff && isZeroPrefix(ip)) {
+    const ipv4 = ip[10] === 0xff && ip[11] === 0xff && isZeroPrefix(ip);
+    // Only routable addresses are looked up (Core's GetMappedAS): private and loopback addresses a
+    // devnet lets in keep their /16 groups with or without a map.
+    if (this.asmap !== undefined && cls === 'routable') {
+      const asn = ipv4 ? this.asmap.interpretIpv4(((ip[12]! << 24) | (ip[13]! << 16) | (ip[14]! << 8) | ip[15]!) >>> 0) : this.asmap.lookup(ip);
+      if (asn !== 0) {
+        const g = this.#asGroup;
+        g[1] = asn & 0xff;
+        g[2] = (asn >>> 8) & 0xff;
+        g[3] = (asn >>> 16) & 0xff;
+        g[4] = asn >>> 24;
+        return g;
+      }
+    }
+    if (ipv4) {
       this.#ipv4Group[1] = ip[12]!;
       this.#ipv4Group[2] = ip[13]!;
       return this.#ipv4Group;
     }
-    return netGroup(ip, this.groupOptions);
+    return netGroup(ip, this.#plainGroupOptions);
   }
 
   isIpv4(id: number): boolean {
@@ -257,7 +281,9 @@ export class BookState {
 
   /**
    * Creates an entry in new (not yet in any bucket: the caller places it). Returns its id. `ip`
-   * and `source` are 16 bytes; `group` is the address's net group.
+   * and `source` are 16 bytes; `group` is the address's net group exactly as admit() returned it:
+   * an AS group and an IPv6 /32 group look alike, and admit()'s AS scratch array is how the
+   * registry learns that this one came from the AS map (to name it "AS<n>").
    */
   create(ip: Uint8Array, port: number, source: Uint8Array, group: Uint8Array, time: number, origin: number): number {
     const e = this.entries;
@@ -269,7 +295,7 @@ export class BookState {
     e.origin[id] = origin;
     const ipv4 = ip[10] === 0xff && ip[11] === 0xff && isZeroPrefix(ip);
     if (!ipv4) e.flags[id]! |= FLAG_IPV6;
-    e.group[id] = this.groups.acquire(group);
+    e.group[id] = this.groups.acquire(group, group === this.#asGroup);
     e.index(id);
     this.#pushOrder(id);
     this.nNew++;

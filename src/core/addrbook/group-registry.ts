@@ -2,8 +2,10 @@
 //
 // Statistics, the occupancy map and re-bucketing an evicted entry then never recompute net groups.
 // IPv4 /16 groups need no table at all: their id is the /16 itself (a·256 + b), with a fixed array
-// of counts. Other groups (IPv6 /32 and /36) are interned and forgotten when their last entry
-// leaves, so addresses heard of and dropped leave nothing behind.
+// of counts. Other groups (IPv6 /32 and /36, AS groups of an AS map) are interned and forgotten when
+// their last entry leaves, so addresses heard of and dropped leave nothing behind. An AS group
+// {2, asn LE} and an IPv6 /32 group {2, 4 bytes} can have the same bytes; they hash alike (as in
+// Core) but are interned apart, so that each is counted and named for what it is.
 
 import { formatNetGroup } from '../address/netgroup.js';
 
@@ -23,28 +25,42 @@ export class GroupRegistry {
   /** Entry counts of IPv4 groups and the unroutable group, by id. */
   readonly #fixedRefs = new Int32Array(IPV4_GROUPS + 1);
   readonly #ids = new Map<string, number>();
+  /** Interned AS groups by AS number (a number key: no string to build per entry). */
+  readonly #asIds = new Map<number, number>();
   readonly #bytes: Uint8Array[] = [];
   readonly #names: (string | undefined)[] = [];
-  readonly #keys: (string | undefined)[] = [];
+  /** Whether each interned group is an AS group (named "AS<n>"). */
+  readonly #mapped: boolean[] = [];
+  /** Each interned group's key in #ids (a string) or #asIds (its AS number); undefined when free. */
+  readonly #keys: (string | number | undefined)[] = [];
   readonly #refs: number[] = [];
   readonly #free: number[] = [];
   /** Scratch for the bytes of fixed groups (valid until the next call). */
   readonly #ipv4 = new Uint8Array([1, 0, 0]);
   readonly #unroutable = new Uint8Array([0]);
 
-  /** The id of `group`, counting one more entry in it. */
-  acquire(group: Uint8Array): number {
-    const key = groupKey(group);
-    if (typeof key === 'number') {
-      this.#fixedRefs[key]!++;
-      return key;
+  /** The id of `group`, counting one more entry in it. `mapped`: the group is an AS map's AS group. */
+  acquire(group: Uint8Array, mapped = false): number {
+    let key: number | string;
+    let slot: number | undefined;
+    if (mapped) {
+      key = (group[1]! | (group[2]! << 8) | (group[3]! << 16) | (group[4]! << 24)) >>> 0;
+      slot = this.#asIds.get(key);
+    } else {
+      key = groupKey(group);
+      if (typeof key === 'number') {
+        this.#fixedRefs[key]!++;
+        return key;
+      }
+      slot = this.#ids.get(key);
     }
-    let slot = this.#ids.get(key);
     if (slot === undefined) {
       slot = this.#free.pop() ?? this.#bytes.length;
-      this.#ids.set(key, slot);
+      if (mapped) this.#asIds.set(key as number, slot);
+      else this.#ids.set(key as string, slot);
       this.#bytes[slot] = group.slice();
       this.#names[slot] = undefined;
+      this.#mapped[slot] = mapped;
       this.#keys[slot] = key;
       this.#refs[slot] = 0;
     }
@@ -60,7 +76,9 @@ export class GroupRegistry {
     }
     const slot = id - FIRST_INTERNED_ID;
     if (--this.#refs[slot]! > 0) return;
-    this.#ids.delete(this.#keys[slot]!);
+    const key = this.#keys[slot]!;
+    if (this.#mapped[slot]) this.#asIds.delete(key as number);
+    else this.#ids.delete(key as string);
     this.#keys[slot] = undefined;
     this.#free.push(slot);
   }
@@ -80,7 +98,7 @@ export class GroupRegistry {
   name(id: number): string {
     if (id < FIRST_INTERNED_ID) return formatNetGroup(this.bytes(id));
     const slot = id - FIRST_INTERNED_ID;
-    return (this.#names[slot] ??= formatNetGroup(this.#bytes[slot]!));
+    return (this.#names[slot] ??= formatNetGroup(this.#bytes[slot]!, { mapped: this.#mapped[slot] }));
   }
 
   /** Upper bound of ids in use (for arrays indexed by group id). */
@@ -93,6 +111,8 @@ export class GroupRegistry {
     if (id < FIRST_INTERNED_ID) return this.#fixedRefs[id]!;
     const slot = id - FIRST_INTERNED_ID;
     const key = this.#keys[slot];
-    return key !== undefined && this.#ids.get(key) === slot ? this.#refs[slot]! : 0;
+    if (key === undefined) return 0;
+    const current = this.#mapped[slot] ? this.#asIds.get(key as number) : this.#ids.get(key as string);
+    return current === slot ? this.#refs[slot]! : 0;
   }
 }

@@ -8,7 +8,8 @@
 // reference at the bucket of their own source, and whatever finds no room is pruned. We do the
 // same, with one kindness Core lacks: a tried entry whose slot is taken goes back to new instead of
 // being lost. Entries the new options refuse (loopback addresses once allowLoopback is off) are
-// dropped. Every loss is counted in the report: nothing disappears silently.
+// dropped. Every loss is counted in the report: nothing disappears silently. An AS map changes net
+// groups too (a book saved without one, with another one, or loaded without its own): the same.
 
 import { TRIED_COLLISION_LIMIT } from './constants.js';
 import type { BookState } from './book-state.js';
@@ -18,7 +19,7 @@ import { createEntry, entryName, fail, finiteAtLeastZero, placeTried, readEntryI
 import type { AddressBookRestoreOptions, AddressBookSnapshot, RebucketReport } from './types.js';
 
 /** The options that decide where entries sit (besides the key). */
-export type LayoutOptions = Pick<AddressBookRestoreOptions, 'newBucketCount' | 'triedBucketCount' | 'allowPrivate' | 'allowLoopback'>;
+export type LayoutOptions = Pick<AddressBookRestoreOptions, 'newBucketCount' | 'triedBucketCount' | 'allowPrivate' | 'allowLoopback' | 'asmap'>;
 
 /**
  * The settings that decide placement and differ between `snapshot` and `options`, as sentences
@@ -34,6 +35,9 @@ export function layoutChanges(snapshot: AddressBookSnapshot, options: LayoutOpti
   if (options.triedBucketCount !== undefined) differs('triedBucketCount', snapshot.triedBucketCount, options.triedBucketCount);
   differs('allowPrivate', !!snapshot.allowPrivate, !!options.allowPrivate);
   differs('allowLoopback', !!snapshot.allowLoopback, !!options.allowLoopback);
+  // The map is named by its checksum: a file replaced by another version is another map.
+  const asmapName = (checksum: string | undefined) => (checksum ? `the map with SHA-256 ${checksum}` : 'none');
+  differs('asmap', asmapName(snapshot.asmapChecksum), asmapName(options.asmap?.checksum));
   return changes;
 }
 

@@ -72,6 +72,8 @@ function header(s: BookState) {
     triedBucketCount: s.triedTable.bucketCount,
     allowPrivate: s.allowPrivate,
     allowLoopback: s.allowLoopback,
+    // Only with a map, so that books without one give exactly the snapshots they always gave.
+    ...(s.asmap ? { asmapChecksum: s.asmap.checksum } : {}),
     lastGood: s.lastGood,
     collisions: [...s.collisions].map((id) => s.endpointText(id)),
   };
@@ -86,6 +88,7 @@ export function snapshotOf(s: BookState): AddressBookSnapshot {
     triedBucketCount: h.triedBucketCount,
     allowPrivate: h.allowPrivate,
     allowLoopback: h.allowLoopback,
+    ...(h.asmapChecksum !== undefined ? { asmapChecksum: h.asmapChecksum } : {}),
     lastGood: h.lastGood,
     entries: canonicalOrder(s).map((id) => snapshotEntry(s, id)),
     collisions: h.collisions,

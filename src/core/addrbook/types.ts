@@ -1,5 +1,6 @@
 // The address book's public types: options, inputs, entries, snapshots, changes and statistics.
 
+import type { Asmap } from '../address/asmap.js';
 import type { Endpoint, EndpointLike } from '../address/endpoint.js';
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
@@ -25,6 +26,13 @@ export interface AddressBookOptions {
   newBucketCount?: number;
   /** Tried-table buckets (default 256). */
   triedBucketCount?: number;
+  /**
+   * Bitcoin Core's AS map (Asmap.fromBytes): routable addresses the map places in an AS are grouped
+   * by that AS instead of by /16 or /32, for the address and for its source alike, so one AS reaches
+   * at most 8 tried and 64 new buckets whatever address space it announces. Without it the book is
+   * bit for bit Core's book without -asmap.
+   */
+  asmap?: Asmap;
 }
 
 /** Options for AddressBook.fromSnapshot: the key and bucket counts come from the snapshot. */
@@ -62,7 +70,7 @@ export interface AddressBookEntry {
   inTried: boolean;
   origin: AddressOrigin;
   network: AddressNetwork;
-  /** Its net group, as formatNetGroup writes it ("1.2.0.0/16"). */
+  /** Its net group, as formatNetGroup writes it ("1.2.0.0/16"), or "AS13335" when the book's asmap grouped it by AS. */
   group: string;
 }
 
@@ -121,6 +129,12 @@ export interface AddressBookSnapshot {
   triedBucketCount: number;
   allowPrivate: boolean;
   allowLoopback: boolean;
+  /**
+   * The Asmap.checksum of the AS map the book was built with; absent without one. Placement depends
+   * on the map, so a snapshot restores exactly only under the same map (as Core keeps its asmap
+   * version in peers.dat and re-buckets when it changes).
+   */
+  asmapChecksum?: string;
   /** When good() was last called (Core's m_last_good); failures count once per good() epoch. */
   lastGood: number;
   entries: SnapshotEntry[];
@@ -170,6 +184,8 @@ export interface AddressBookChanges {
   triedBucketCount: number;
   allowPrivate: boolean;
   allowLoopback: boolean;
+  /** As in AddressBookSnapshot: present only for a book built with an AS map. */
+  asmapChecksum?: string;
 }
 
 export interface AddressBookStats {

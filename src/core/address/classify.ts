@@ -33,7 +33,8 @@ export function ipBytesOf(ip: IpLike): Uint8Array {
   return typeof ip === 'string' ? parseIpBytes(ip) : ip;
 }
 
-function classifyIpv4(a: number, b: number, c: number, d: number): AddressClass {
+/** The class of the IPv4 address a.b.c.d (exported for the AS map's text fast path). */
+export function classifyIpv4(a: number, b: number, c: number, d: number): AddressClass {
   if (a === 0 && b === 0 && c === 0 && d === 0) return 'unspecified';
   if (a === 255 && b === 255 && c === 255 && d === 255) return 'broadcast';
   if (a === 0) return 'local';

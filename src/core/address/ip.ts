@@ -34,7 +34,7 @@ export function familyOf(b: Uint8Array): IpFamily {
  * digits, each ≤ 255, no leading zeros). Character by character: every address heard is parsed,
  * and split plus a regular expression per part cost several times more.
  */
-function parseIpv4Into(s: string, out: Uint8Array, offset: number): boolean {
+export function parseIpv4Into(s: string, out: Uint8Array, offset: number): boolean {
   const n = s.length;
   if (n < 7 || n > 15) return false;
   let part = 0;
@@ -60,46 +60,83 @@ function parseIpv4Into(s: string, out: Uint8Array, offset: number): boolean {
   return part === 4;
 }
 
-function parseIpv6(s: string): Uint8Array | undefined {
-  if (s.length < 2 || s.length > 45) return undefined;
-  const out = new Uint8Array(16);
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const parseGroups = (text: string, allowV4Tail: boolean): number[] | undefined => {
-    if (text === '') return [];
-    const groups = text.split(':');
-    const words: number[] = [];
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i]!;
-      if (allowV4Tail && i === groups.length - 1 && g.includes('.')) {
-        const v4 = new Uint8Array(4);
-        if (!parseIpv4Into(g, v4, 0)) return undefined;
-        words.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      words.push(parseInt(g, 16));
+/** The value of hex digit `c` (a character code), or -1. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** Scratch for the words of an IPv6 address and for an IPv4 tail. */
+const words = new Int32Array(8);
+const tail4 = new Uint8Array(4);
+
+/**
+ * Parses IPv6 text (RFC 4291: eight groups of 1–4 hex digits, at most one "::" standing for one or
+ * more zero groups, optionally a dotted IPv4 address as the last 32 bits) into the 16 bytes of
+ * `out`; false (with `out` unspecified) when the text is not one. Character by character,
+ * like the IPv4 parser: every IPv6 address heard of or looked up in an AS map is parsed, and
+ * splitting plus a regular expression per group cost several times more.
+ */
+export function parseIpv6Into(s: string, out: Uint8Array): boolean {
+  const n = s.length;
+  if (n < 2 || n > 45) return false;
+  let count = 0;
+  /** Where "::" stands among the words, or -1. */
+  let gap = -1;
+  let i = 0;
+  if (s.charCodeAt(0) === 0x3a) {
+    if (s.charCodeAt(1) !== 0x3a) return false; // a lone leading colon
+    gap = 0;
+    i = 2;
+  }
+  while (i < n) {
+    // One group: up to the next colon or the end.
+    let e = i;
+    let dotted = false;
+    while (e < n && s.charCodeAt(e) !== 0x3a) {
+      if (s.charCodeAt(e) === 0x2e) dotted = true;
+      e++;
     }
-    return words;
-  };
-  let words: number[];
-  if (halves.length === 2) {
-    const head = parseGroups(halves[0]!, false);
-    const tail = parseGroups(halves[1]!, true);
-    if (!head || !tail) return undefined;
-    // "::" stands for at least one zero group.
-    if (head.length + tail.length > 7) return undefined;
-    words = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    const all = parseGroups(s, true);
-    if (!all || all.length !== 8) return undefined;
-    words = all;
+    if (e === i) return false; // an empty group (":::" or a colon after "::")
+    if (dotted) {
+      // An IPv4 tail is the last 32 bits, so only at the very end.
+      if (e !== n || count > 6 || !parseIpv4Into(s.slice(i, e), tail4, 0)) return false;
+      words[count++] = (tail4[0]! << 8) | tail4[1]!;
+      words[count++] = (tail4[2]! << 8) | tail4[3]!;
+      break;
+    }
+    if (e - i > 4 || count === 8) return false;
+    let v = 0;
+    for (let k = i; k < e; k++) {
+      const d = hexValue(s.charCodeAt(k));
+      if (d < 0) return false;
+      v = (v << 4) | d;
+    }
+    words[count++] = v;
+    if (e === n) break;
+    // At a colon: "::" (once) or a separator that must be followed by another group.
+    if (s.charCodeAt(e + 1) === 0x3a) {
+      if (gap >= 0) return false;
+      gap = count;
+      i = e + 2;
+    } else {
+      i = e + 1;
+      if (i === n) return false; // a trailing lone colon
+    }
   }
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = words[i]! >> 8;
-    out[2 * i + 1] = words[i]! & 0xff;
+  // Without "::" exactly 8 words; with it at most 7 ("::" stands for at least one zero group).
+  if (gap < 0 ? count !== 8 : count > 7) return false;
+  out.fill(0);
+  const after = gap < 0 ? 0 : count - gap;
+  for (let w = 0; w < count; w++) {
+    // Words after the gap go to the end.
+    const at = gap >= 0 && w >= gap ? 8 - after + (w - gap) : w;
+    out[2 * at] = words[w]! >> 8;
+    out[2 * at + 1] = words[w]! & 0xff;
   }
-  return out;
+  return true;
 }
 
 /** Parses IPv4 or IPv6 text (no brackets, no zone) to 16 bytes; throws AddressParseError. */
@@ -107,8 +144,8 @@ export function parseIpBytes(text: string): Uint8Array {
   if (typeof text !== 'string') throw new AddressParseError(String(text), 'expected a string');
   if (text.includes(':')) {
     if (text.includes('%')) throw new AddressParseError(text, 'IPv6 zone ids are not supported');
-    const b = parseIpv6(text);
-    if (!b) throw new AddressParseError(text, 'not a valid IPv6 address');
+    const b = new Uint8Array(16);
+    if (!parseIpv6Into(text, b)) throw new AddressParseError(text, 'not a valid IPv6 address');
     return b;
   }
   const b = new Uint8Array(16);

@@ -38,6 +38,7 @@ export function makeBook(opts: Partial<AddressBookOptions> & { seed?: number } =
     allowLoopback: opts.allowLoopback,
     newBucketCount: opts.newBucketCount,
     triedBucketCount: opts.triedBucketCount,
+    asmap: opts.asmap,
   });
   return { book, clock };
 }

@@ -1,7 +1,7 @@
 // Bitcoin Core's addrman fuzz targets, ported: random sequences of every operation keep every invariant.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatEndpoint } from '../../../src/core/address/index.js';
+import { Asmap, encodeAsmap, formatEndpoint } from '../../../src/core/address/index.js';
 import { AddressBook, type AddressBookEntry, type AddressOrigin } from '../../../src/core/addrbook/index.js';
 import { createRandom } from '../../../src/core/random.js';
 import { SettableClock } from './helpers.js';
@@ -143,6 +143,20 @@ function run(book: AddressBook, clock: SettableClock, op: Op): void {
   }
 }
 
+// An AS map over the generated ranges: 250/8, half of 251/8 and one IPv6 /32 in one AS (IPv4 and
+// IPv6 then share groups), Hurricane Electric's /32 in another, and private space that must never
+// be looked up.
+const asmap = Asmap.fromBytes(
+  encodeAsmap([
+    { prefix: '250.0.0.0/8', asn: 1000 },
+    { prefix: '251.0.0.0/9', asn: 1000 },
+    { prefix: '2a01:4f8::/32', asn: 1000 },
+    { prefix: '2001:470::/32', asn: 6939 },
+    { prefix: '10.0.0.0/8', asn: 5 },
+    { prefix: '127.0.0.0/8', asn: 6 },
+  ]),
+);
+
 const config: fc.Arbitrary<Config> = fc.record({
   seed: fc.integer(),
   key: fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((k) => k.some((b) => b !== 0)),
@@ -150,6 +164,7 @@ const config: fc.Arbitrary<Config> = fc.record({
   allowLoopback: fc.boolean(),
   newBucketCount: fc.constantFrom(1, 3, 4),
   triedBucketCount: fc.constantFrom(1, 2),
+  asmap: fc.option(fc.constant(asmap), { nil: undefined }),
 });
 
 interface Config {
@@ -159,6 +174,7 @@ interface Config {
   allowLoopback: boolean;
   newBucketCount: number;
   triedBucketCount: number;
+  asmap?: Asmap;
 }
 
 function makeBook(c: Config) {
@@ -177,7 +193,13 @@ describe('address book properties (Core fuzz targets addrman and addrman_serdese
         }
         entriesMatchSizes(book);
         // snapshot → fromSnapshot → identical, and it keeps behaving identically.
-        const copy = AddressBook.fromSnapshot(book.snapshot(), { clock, random: createRandom(c.seed + 1), allowPrivate: c.allowPrivate, allowLoopback: c.allowLoopback });
+        const copy = AddressBook.fromSnapshot(book.snapshot(), {
+          clock,
+          random: createRandom(c.seed + 1),
+          allowPrivate: c.allowPrivate,
+          allowLoopback: c.allowLoopback,
+          asmap: c.asmap,
+        });
         expect(copy.checkConsistency()).toBe(0);
         expect(copy.snapshot()).toEqual(book.snapshot());
         expect(copy.entries()).toEqual(book.entries());

@@ -2,7 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressBook, AddressBookError, type AddressBookEntry, type AddressBookSnapshot } from '../../../src/core/addrbook/index.js';
+import { Asmap } from '../../../src/core/address/index.js';
 import { createRandom } from '../../../src/core/random.js';
+import { CORE_TEST_ASMAP } from '../address/asmap-fixtures.js';
 import { deterministicKey, makeBook, SettableClock } from './helpers.js';
 
 const BUCKET = 64;
@@ -159,10 +161,17 @@ describe('AddressBook.rebucket', () => {
         fc.boolean(),
         fc.constantFrom(4, 16, 64),
         fc.constantFrom(1, 4, 16),
-        (seed, allowLoopback, allowPrivate, newBucketCount, triedBucketCount) => {
+        fc.boolean(),
+        (seed, allowLoopback, allowPrivate, newBucketCount, triedBucketCount, withAsmap) => {
           const { book, clock } = mixedBook(seed, { n: 150 });
           const snap = book.snapshot();
-          const { book: copy, report } = AddressBook.rebucket(snap, { clock, random: createRandom(seed), allowLoopback, allowPrivate, newBucketCount, triedBucketCount });
+          // Core's test map puts all of 128.0.0.0/1 in one AS: the routable entries collapse into one group.
+          const asmap = withAsmap ? Asmap.fromBytes(CORE_TEST_ASMAP) : undefined;
+          const { book: copy, report } = AddressBook.rebucket(snap, { clock, random: createRandom(seed), allowLoopback, allowPrivate, newBucketCount, triedBucketCount, asmap });
+          if (asmap) {
+            expect(report.changes).toContain(`asmap was none, is now the map with SHA-256 ${asmap.checksum}`);
+            expect(AddressBook.fromSnapshot(copy.snapshot(), { clock, random: createRandom(1), allowLoopback, allowPrivate, asmap }).snapshot()).toEqual(copy.snapshot());
+          }
           expect(copy.checkConsistency()).toBe(0);
           expect(report.kept).toBe(copy.size());
           expect(report.kept + report.dropped).toBe(snap.entries.length);
