@@ -20,5 +20,5 @@ export class StoreError extends Error {
 
 /** The sentence every refusal ends with: how to get going again without losing the old file. */
 export function wayOut(file: string): string {
-  return `Start peerwarden with ${RESET_FLAG} to move the damaged data aside (the file is first backed up as ${file}.bak-<time>) and begin with a fresh address book; bans, peers and anchors are kept when the file can still be read.`;
+  return `Start peerwarden with ${RESET_FLAG} to begin with a fresh address book: the file is kept as ${file}.bak-<time>, and the bans, peers, anchors and events that can still be read are carried over.`;
 }

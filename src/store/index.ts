@@ -1,7 +1,8 @@
 // Persistence: the Store interface, its SQLite and in-memory implementations, opening, loading and batching.
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
-export { openStore, resetAddressBook, DATABASE_FILE, type OpenStoreOptions, type ResetReport } from './open-store.js';
+export { openStore, DATABASE_FILE, type OpenStoreOptions } from './open-store.js';
+export { resetAddressBook, describeReset, CARRIED_TABLES, type ResetReport, type CarriedTable } from './reset-address-book.js';
 export { loadAddressBook, restoreAddressBook, describeRebucket, type LoadedAddressBook } from './address-book-loader.js';
 export { BookPersister, DEFAULT_PERSIST_INTERVAL_MS, type BookPersisterOptions, type CommitInfo } from './book-persister.js';
 export { StoreError, RESET_FLAG, type StoreErrorReason } from './errors.js';

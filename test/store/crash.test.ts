@@ -5,13 +5,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { AddressBook } from '../../src/core/addrbook/index.js';
 import { createRandom } from '../../src/core/random.js';
 import { loadAddressBook, openStore } from '../../src/store/index.js';
 import { applyBatch, BATCH_CLOCK, bookOptions } from './fixtures/crash-batches.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Set PW_SEED to replay a failure: the seed decides when each child is killed. Every assertion
+// message names it.
+const seed = Number(process.env.PW_SEED ?? Date.now());
+const tag = `PW_SEED=${seed}`;
 const root = join(here, '..', '..');
 const dirs: string[] = [];
 afterEach(() => {
@@ -42,28 +46,32 @@ function runAndKill(dir: string, waitMs: number): Promise<number> {
     });
     child.on('exit', (code, signal) => {
       if (signal === 'SIGKILL') resolve(lastCommitted);
-      else reject(new Error(`child exited with ${code ?? signal}: ${stderr}`));
+      else reject(new Error(`${tag}: child exited with ${code ?? signal}: ${stderr}`));
     });
   });
 }
 
 describe('crash safety', () => {
   it('survives kill -9 at random moments with every change up to the last reported commit', async () => {
-    const rnd = createRandom(Date.now());
+    // Errors that are not assertions (a refusal to open, a timeout) carry no message of ours.
+    onTestFailed(() => console.error(`failed with ${tag}; run again with that variable set to replay it`));
+    const rnd = createRandom(seed);
     const runs = await Promise.all(
       [0, 1].map(async () => {
         const dir = mkdtempSync(join(tmpdir(), 'pw-crash-'));
         dirs.push(dir);
-        const lastCommitted = await runAndKill(dir, 100 + rnd.int(1200));
-        return { dir, lastCommitted };
+        const waitMs = 100 + rnd.int(1200);
+        const lastCommitted = await runAndKill(dir, waitMs);
+        return { dir, lastCommitted, waitMs };
       }),
     );
-    for (const { dir, lastCommitted } of runs) {
-      expect(lastCommitted).toBeGreaterThan(0);
+    for (const { dir, lastCommitted, waitMs } of runs) {
+      const at = `${tag}, killed ${waitMs} ms after the first commit`;
+      expect(lastCommitted, `${at}: last reported commit`).toBeGreaterThan(0);
       const store = openStore(dir);
       BATCH_CLOCK.t = 0;
       const loaded = loadAddressBook(store, bookOptions());
-      expect(loaded.checkConsistency()).toBe(0);
+      expect(loaded.checkConsistency(), `${at}: consistency check`).toBe(0);
       const saved = loaded.snapshot();
 
       // Replay the child's batches and find the one the database holds.
@@ -79,7 +87,7 @@ describe('crash safety', () => {
         BATCH_CLOCK.t = n + 1;
       }
       // The database holds exactly the book after some batch, no earlier than the last reported commit.
-      expect(matched).toBeGreaterThanOrEqual(lastCommitted);
+      expect(matched, `${at}: the batch the database holds (last reported commit ${lastCommitted})`).toBeGreaterThanOrEqual(lastCommitted);
       store.close();
     }
   }, 60_000);

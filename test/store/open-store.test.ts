@@ -160,7 +160,17 @@ describe('openStore', () => {
     const file = join(dir, DATABASE_FILE);
     const reports: ResetReport[] = [];
     const store = openStore(dir, { resetAddressBook: true, clock: fixedClock, onReset: (r) => reports.push(r) });
-    expect(reports).toEqual([{ backup: `${file}.bak-20300102T030405.678Z`, keptOtherData: true }]);
+    expect(reports).toEqual([
+      {
+        file,
+        backup: `${file}.bak-20300102T030405.678Z`,
+        method: 'cleared',
+        addresses: old.size(),
+        kept: { bans: 1, peers: 1, anchors: 0, events: 0, meta: 0 },
+        lost: [],
+        keptOtherData: true,
+      },
+    ]);
     expect(store.loadAddressBook()).toBeUndefined();
     expect(store.bans().map((b) => b.target)).toEqual(['9.9.9.9']);
     expect(store.peers().map((p) => p.id)).toEqual(['p']);
@@ -173,14 +183,16 @@ describe('openStore', () => {
     backup.close();
   });
 
-  it('--reset-address-book moves an unreadable or newer file aside whole and starts afresh', () => {
+  it('--reset-address-book moves a file that is not a database aside untouched and starts afresh', () => {
     const dir = tempDir();
     const file = join(dir, DATABASE_FILE);
     writeFileSync(file, 'garbage '.repeat(1000));
     const before = sha(file);
     const reports: ResetReport[] = [];
     const store = openStore(dir, { resetAddressBook: true, clock: fixedClock, onReset: (r) => reports.push(r) });
-    expect(reports[0]!.keptOtherData).toBe(false);
+    expect(reports[0]).toMatchObject({ method: 'salvaged', keptOtherData: false, addresses: undefined, kept: { bans: 0, peers: 0, anchors: 0, events: 0, meta: 0 } });
+    expect(reports[0]!.problem).toMatch(/not a readable SQLite database/);
+    expect(reports[0]!.lost).toEqual([{ table: '*', reason: expect.stringMatching(/list of tables cannot be read/) }]);
     expect(sha(reports[0]!.backup)).toBe(before);
     expect(store.bans()).toEqual([]);
     store.close();
