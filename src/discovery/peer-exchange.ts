@@ -3,7 +3,7 @@
 import { formatEndpoint, isAcceptable, type Endpoint } from '../core/address/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Random } from '../core/random.js';
-import type { Penalty } from '../core/reputation/index.js';
+import type { Offence } from '../core/reputation/index.js';
 import { createAddrRelayBucket, GETADDR_CREDIT, type TokenBucket } from '../core/ratelimit/index.js';
 import type { AddrEntry } from '../wire/control-codec.js';
 import { GetAddrCache, GETADDR_MAX_ADDRESSES, type CacheableBook } from './getaddr-cache.js';
@@ -44,8 +44,8 @@ export interface PeerExchangeOptions {
   /** Ban-list lookup by IP (subnets included): banned addresses are never stored or gossiped. */
   isBanned(ip: string): boolean;
   isDiscouraged(ip: string): boolean;
-  /** Reports an offence to reputation. */
-  report(peerId: string, severity: Penalty, reason: string, detail: string): void;
+  /** Reports an offence to reputation (the penalty table says how bad it is). */
+  report(peerId: string, offence: Offence, detail: string): void;
   allowPrivate?: boolean;
   allowLoopback?: boolean;
   /** Our listening endpoints worth announcing (specific, acceptable IPs); called at each connection. */
@@ -68,8 +68,6 @@ export interface ExchangeCounters {
   addrRefused: number;
   addrAdded: number;
   addrRelayed: number;
-  /** ADDR messages over 1000 entries (misbehaviour). */
-  addrOversized: number;
   getaddrReceived: number;
   getaddrAnswered: number;
   /** From outbound peers, or repeated on one connection: not answered. */
@@ -129,7 +127,6 @@ export class PeerExchange {
     addrRefused: 0,
     addrAdded: 0,
     addrRelayed: 0,
-    addrOversized: 0,
     getaddrReceived: 0,
     getaddrAnswered: 0,
     getaddrIgnored: 0,
@@ -230,11 +227,6 @@ export class PeerExchange {
     if (!st) return out;
     this.counters.addrMessages++;
     this.counters.addrReceived += entries.length;
-    if (entries.length > MAX_ADDR_ENTRIES) {
-      this.counters.addrOversized++;
-      this.#o.report(id, 'high', 'addr-too-many', `an ADDR of ${entries.length} entries (at most ${MAX_ADDR_ENTRIES})`);
-      return out;
-    }
     const { clock, random } = this.#o;
     const now = clock.now();
     // Shuffle first (Core): a peer cannot choose which of its entries survive the rate limit.
@@ -291,7 +283,7 @@ export class PeerExchange {
     if (st.getAddrAnswered) {
       this.counters.getaddrIgnored++;
       // Asking again on one connection is how scrapers work (a low offence; hubs tolerate it).
-      if (!hub && st.peer.direction === 'inbound') this.#o.report(id, 'low', 'repeated-getaddr', 'a second GETADDR on one connection');
+      if (!hub && st.peer.direction === 'inbound') this.#o.report(id, 'repeated-getaddr', 'a second GETADDR on one connection');
       return undefined;
     }
     if (!hub && st.peer.direction !== 'inbound') {

@@ -13,7 +13,8 @@ export interface BroadcastOptions {
 
 /** Queues one MESSAGE on every open connection of `targets`; returns how many queued it. */
 export function broadcast(targets: Iterable<Connection>, topic: string, payload: Uint8Array, options: BroadcastOptions = {}): number {
-  const frame = encodeMessage(topic, payload);
+  // One frame object for every target: its bytes exist once, which the send budget must know.
+  const frame = { ...encodeMessage(topic, payload), shared: true };
   const priority = options.priority ?? 'low';
   const except = options.except;
   let queued = 0;

@@ -3,6 +3,7 @@
 import type { Endpoint } from '../core/address/index.js';
 import type { Scheduler, Timer } from '../core/clock.js';
 import type { Random } from '../core/random.js';
+import type { Offence } from '../core/reputation/penalties.js';
 import { PeerGoneError } from '../core/requests/errors.js';
 import { decodeMessage, decodeRequest, decodeResponse, encodeMessage, encodeRequest, encodeResponse } from '../wire/app-codec.js';
 import { FIRST_EXTENSION_TYPE, MessageType, PRE_HANDSHAKE_MAX_FRAME_BYTES, ResponseStatus } from '../wire/constants.js';
@@ -13,11 +14,12 @@ import type { EncodedFrame } from '../wire/frame.js';
 import { encodeDisconnect, readDisconnect } from '../wire/handshake-codec.js';
 import { topicText } from '../wire/topic.js';
 import { reasonCode, reasonName, type DisconnectReason } from '../wire/reasons.js';
-import type { CloseInfo, ResponseStatusName, Severity } from './events.js';
+import type { CloseInfo, ResponseStatusName } from './events.js';
 import { Handshake, type HandshakeParams } from './handshake.js';
 import { KeepAlive, type KeepAliveHooks } from './keepalive.js';
 import { OutboundQueue, type Priority } from './outbound-queue.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type RequestRouter } from './requests.js';
+import type { SendBudget } from './send-budget.js';
 import type { Link } from './transport.js';
 
 export interface ConnectionConfig {
@@ -30,14 +32,26 @@ export interface ConnectionConfig {
   maxMissedPongs: number;
   /** How long a graceful close may take before the link is destroyed. */
   closeTimeoutMs: number;
+  /** PINGs a peer may send per second, on average… */
+  pingsPerSecond: number;
+  /** …and in a burst. Honest peers ping every 30 s; the rest are answered by nobody and counted as a flood. */
+  pingBurst: number;
 }
 
-/** The manager's side of a connection: where a connection reports what happened. */
+/** Default PING allowance: 1 per second over a burst of 5 (an honest peer pings every 30 s). */
+export const DEFAULT_PINGS_PER_SECOND = 1;
+export const DEFAULT_PING_BURST = 5;
+/** A flood of PINGs is reported as an offence at most this often, however many arrive. */
+const PING_FLOOD_REPORT_MS = 1000;
+
+/** The manager's side of a connection: where a connection reports what happened (not part of the manager's public API). */
 export interface ConnectionOwner {
   readonly scheduler: Scheduler;
   readonly random: Random;
   readonly config: ConnectionConfig;
   readonly requests: RequestRouter<Connection>;
+  /** The node-wide budget every connection's outbound queue is charged to. */
+  readonly budget?: SendBudget<Connection>;
   nextSerial(): number;
   onEstablished(conn: Connection): void;
   /** Once per connection, handshaking or not, as soon as it stops being live. */
@@ -46,7 +60,8 @@ export interface ConnectionOwner {
   onRequest(conn: Connection, requestId: number, topic: string, payload: Uint8Array): void;
   onAddr(conn: Connection, entries: AddrEntry[]): void;
   onGetAddr(conn: Connection): void;
-  onMisbehaviour(conn: Connection, severity: Severity, reason: string, detail: string): void;
+  /** The peer committed `offence` (the penalty table alone says how bad it is). */
+  onMisbehaviour(conn: Connection, offence: Offence, detail: string): void;
 }
 
 /** What a peer said about itself in its HELLO, with the node id as hex (proven by AUTH). */
@@ -102,13 +117,19 @@ export class Connection {
   #owner: ConnectionOwner;
   #link: Link;
   #decoder: FrameDecoder;
-  #queue: OutboundQueue;
+  #queue: OutboundQueue<Connection>;
   #state: ConnectionState = 'handshaking';
   #handshake: Handshake | undefined;
   #handshakeTimer: Timer | undefined;
   #keepAlive: KeepAlive<Connection> | undefined;
   #closeTimer: Timer | undefined;
   #closedWaiters: ((info: CloseInfo) => void)[] | undefined;
+  /** PING allowance (a token bucket in two numbers: it is consulted for every PING of a flood). */
+  #pingTokens: number;
+  #pingRefilledAt: number;
+  /** PINGs over the allowance since the last report, and when that was. */
+  #pingsOver = 0;
+  #pingFloodReportedAt = -Infinity;
 
   constructor(owner: ConnectionOwner, link: Link, direction: 'inbound' | 'outbound', handshake: Omit<HandshakeParams, 'channelBinding' | 'nonce'>, handshakeDeadline: number) {
     this.#owner = owner;
@@ -118,7 +139,9 @@ export class Connection {
     this.remoteEndpoint = link.remote;
     this.localEndpoint = link.local;
     this.nonce = owner.random.bytes(32);
-    this.#queue = new OutboundQueue(link, owner.config.highWaterMark);
+    this.#queue = new OutboundQueue<Connection>(link, owner.config.highWaterMark, owner.budget, this);
+    this.#pingTokens = owner.config.pingBurst;
+    this.#pingRefilledAt = owner.scheduler.now();
     this.#decoder = new FrameDecoder(this.#onFrame, PRE_HANDSHAKE_MAX_FRAME_BYTES);
     this.#handshake = new Handshake({ ...handshake, nonce: this.nonce!, channelBinding: link.channelBinding });
     const wait = Math.max(0, handshakeDeadline - owner.scheduler.now());
@@ -163,9 +186,14 @@ export class Connection {
     return this.#queue.framesWritten;
   }
 
-  /** Outbound bytes not yet sent (our queue plus the transport's buffer). */
+  /** Outbound bytes not yet sent (our queue, with the cost of its objects, plus the transport's buffer). */
   get pendingBytes(): number {
     return this.#queue.pendingBytes;
+  }
+
+  /** What this connection holds of the node-wide send budget (pendingBytes less shared broadcast payloads). */
+  get chargedBytes(): number {
+    return this.#queue.chargedBytes;
   }
 
   /**
@@ -314,19 +342,28 @@ export class Connection {
   }
 
   /**
-   * Refuses/ends with a reason we decided, penalising when `severity` is given. The DISCONNECT goes
-   * out first, so the peer learns the precise reason even when the penalty makes the owner close the
-   * connection too (a second close is a no-op). `offence` names the offence when it is more precise
-   * than the DISCONNECT reason (an ADDR over 1000 entries is a malformed message, and book flooding).
+   * Refuses/ends with a reason we decided; `offence` when the peer also misbehaved. The DISCONNECT
+   * goes out first, so the peer learns the precise reason even when the penalty makes the owner
+   * close the connection too (a second close is a no-op).
    */
-  #fail(reason: DisconnectReason, detail: string, severity?: Severity, offence: string = reason): void {
+  #fail(reason: DisconnectReason, detail: string, offence?: Offence): void {
     if (this.#state === 'handshaking' || this.#state === 'open') this.#goodbye(reason, detail, 'local');
-    if (severity) this.#owner.onMisbehaviour(this, severity, offence, detail);
+    if (offence) this.#owner.onMisbehaviour(this, offence, detail);
   }
 
   #slow(): void {
-    // A peer that does not read cannot receive a goodbye either: drop the link at once.
-    this.destroy('slow', `more than ${this.#owner.config.highWaterMark} bytes waiting to be sent`);
+    this.dropSlow(`more than ${this.#owner.config.highWaterMark} bytes waiting to be sent`);
+  }
+
+  /**
+   * Drops a peer that does not read (its queue passed the high-water mark, or it holds the most of
+   * an exhausted node-wide budget): a low offence, and the link is cut at once, since a peer that
+   * does not read cannot receive a goodbye either.
+   */
+  dropSlow(detail: string): void {
+    if (this.#state !== 'handshaking' && this.#state !== 'open') return;
+    this.#owner.onMisbehaviour(this, 'slow', detail);
+    this.destroy('slow', detail);
   }
 
   /** Marks the connection as no longer live and tells the owner, once. */
@@ -371,10 +408,9 @@ export class Connection {
 
   #onReceiveError(err: unknown): void {
     if (err instanceof FrameTooLargeError) {
-      this.#fail('frame-too-large', err.message, 'high');
+      this.#fail('frame-too-large', err.message, 'oversized-frame');
     } else if (err instanceof MalformedMessageError) {
-      const flood = err.messageType === MessageType.ADDR && /^count \d+ exceeds/.test(err.detail);
-      this.#fail('malformed-message', err.message, 'high', flood ? 'addr-too-many' : 'malformed-message');
+      this.#fail('malformed-message', err.message, err.offence);
     } else {
       // Our own bug, not the peer's fault: never crash the node over it, never penalise the peer.
       this.#fail('protocol-violation', `internal error: ${err instanceof Error ? err.message : String(err)}`);
@@ -401,7 +437,7 @@ export class Connection {
       case 'continue':
         return;
       case 'refuse':
-        this.#fail(outcome.reason, outcome.detail, outcome.severity);
+        this.#fail(outcome.reason, outcome.detail, outcome.offence);
         return;
       case 'remote-refused': {
         const reason = reasonName(outcome.code);
@@ -449,11 +485,11 @@ export class Connection {
         if (accepted === 'accepted') {
           owner.onRequest(this, r.requestId, r.topic, r.payload);
         } else if (accepted === 'over-limit') {
-          owner.onMisbehaviour(this, 'mid', 'too-many-requests', `more than ${owner.requests.tracker.maxOutstanding} requests in flight`);
+          owner.onMisbehaviour(this, 'too-many-requests', `more than ${owner.requests.tracker.maxOutstanding} requests in flight`);
           const result = this.#queue.enqueue(encodeResponse(r.requestId, ResponseStatus.ERROR, Buffer.from('too many requests in flight')), 'normal');
           if (result === 'slow') this.#slow();
         } else {
-          owner.onMisbehaviour(this, 'mid', 'duplicate-request-id', `request id ${r.requestId} is already being answered`);
+          owner.onMisbehaviour(this, 'duplicate-request-id', `request id ${r.requestId} is already being answered`);
         }
         return;
       }
@@ -463,7 +499,9 @@ export class Connection {
         return;
       }
       case MessageType.PING: {
-        const result = this.#queue.enqueueControl(encodePong(decodePing(body)));
+        const nonce = decodePing(body);
+        if (!this.#takePing()) return this.#pingFlood();
+        const result = this.#queue.enqueuePong(encodePong(nonce));
         if (result === 'slow') this.#slow();
         return;
       }
@@ -488,12 +526,38 @@ export class Connection {
       }
       case MessageType.HELLO:
       case MessageType.AUTH:
-        this.#fail('protocol-violation', 'a handshake message after the handshake', 'high');
+        this.#fail('protocol-violation', 'a handshake message after the handshake', 'handshake-violation');
         return;
       default:
         if (type >= FIRST_EXTENSION_TYPE) return; // room for extensions: ignored
-        this.#fail('unknown-message-type', `message type 0x${type.toString(16).padStart(2, '0')} is not defined`, 'high');
+        this.#fail('unknown-message-type', `message type 0x${type.toString(16).padStart(2, '0')} is not defined`, 'unknown-message-type');
     }
+  }
+
+  /** Takes one PING from the allowance (refilled at pingsPerSecond up to pingBurst); false when there is none. */
+  #takePing(): boolean {
+    const { pingsPerSecond, pingBurst } = this.#owner.config;
+    const now = this.#owner.scheduler.now();
+    const elapsed = now - this.#pingRefilledAt;
+    if (elapsed > 0) {
+      this.#pingTokens = Math.min(pingBurst, this.#pingTokens + (elapsed / 1000) * pingsPerSecond);
+      this.#pingRefilledAt = now;
+    }
+    if (this.#pingTokens < 1) return false;
+    this.#pingTokens -= 1;
+    return true;
+  }
+
+  /** A PING over the allowance: not answered, counted, and reported as an offence at most once a second. */
+  #pingFlood(): void {
+    this.#pingsOver++;
+    const now = this.#owner.scheduler.now();
+    if (now - this.#pingFloodReportedAt < PING_FLOOD_REPORT_MS) return;
+    const { pingsPerSecond, pingBurst } = this.#owner.config;
+    const over = this.#pingsOver;
+    this.#pingsOver = 0;
+    this.#pingFloodReportedAt = now;
+    this.#owner.onMisbehaviour(this, 'ping-flood', `${over} PING${over === 1 ? '' : 's'} over the limit of ${pingsPerSecond}/s (burst ${pingBurst}) left unanswered`);
   }
 
   // ---- keep-alive ----
@@ -506,10 +570,10 @@ export class Connection {
       return result === 'queued';
     },
     timedOut(conn, missed) {
-      conn.#fail('ping-timeout', `${missed} pings in a row went unanswered`);
+      conn.#fail('ping-timeout', `${missed} pings in a row went unanswered`, 'ping-timeout');
     },
     unsolicitedPong(conn) {
-      conn.#owner.onMisbehaviour(conn, 'low', 'unsolicited-pong', 'a PONG whose nonce matches no PING we sent');
+      conn.#owner.onMisbehaviour(conn, 'unexpected-pong', 'a PONG whose nonce matches no PING we sent');
     },
   };
 

@@ -1,12 +1,10 @@
 // Typed events of the connection layer and a minimal typed emitter that isolates listener failures.
 
 import type { Endpoint } from '../core/address/index.js';
+import type { Offence } from '../core/reputation/penalties.js';
 import type { AddrEntry } from '../wire/control-codec.js';
 import type { DisconnectReason } from '../wire/reasons.js';
 import type { Connection } from './connection.js';
-
-/** How bad an offence is; maps 1:1 onto the reputation penalties fatal -100, high -10, mid -5, low -1. */
-export type Severity = 'fatal' | 'high' | 'mid' | 'low';
 
 /** Why a connection ended: a DISCONNECT reason, 'unknown' (a code we do not know) or 'connection-lost' (no DISCONNECT). */
 export type CloseReason = DisconnectReason | 'unknown' | 'connection-lost';
@@ -42,15 +40,28 @@ export interface ConnectionManagerEvents {
   addr: { connection: Connection; entries: AddrEntry[] };
   getaddr: { connection: Connection };
   /**
-   * An offence, for the reputation system. `peer` is the node id when the peer is authenticated,
-   * undefined before (then only `endpoint` can be held responsible).
+   * An offence, for the reputation system, named from the penalty table (which alone says how bad
+   * it is). `peer` is the node id when the peer is authenticated, undefined before (then only
+   * `endpoint` can be held responsible).
    */
-  misbehaviour: { connection: Connection; peer: string | undefined; endpoint: Endpoint; severity: Severity; reason: string; detail: string };
+  misbehaviour: { connection: Connection; peer: string | undefined; endpoint: Endpoint; offence: Offence; detail: string };
   /**
    * An inbound attempt that never became a connection: refused at accept time ('accept', before
    * any handshake work) or during the handshake ('handshake', by us or by the peer).
    */
-  rejected: { remote: Endpoint; stage: 'accept' | 'handshake'; reason: CloseReason; by: 'local' | 'remote'; detail: string };
+  rejected: {
+    remote: Endpoint;
+    /**
+     * 'accept': refused as the socket arrived, before any handshake work; 'handshake': it failed,
+     * timed out or was evicted from the pending pool while handshaking; 'admission': it
+     * authenticated (`peer` is its node id) but found no inbound slot.
+     */
+    stage: 'accept' | 'handshake' | 'admission';
+    reason: CloseReason;
+    by: 'local' | 'remote';
+    detail: string;
+    peer?: string;
+  };
 }
 
 type Listener<T> = (event: T) => void;

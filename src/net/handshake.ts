@@ -5,7 +5,7 @@ import { MalformedMessageError } from '../wire/errors.js';
 import { authPayload, decodeAuth, decodeHello, encodeAuth, encodeHello, readDisconnect, type Hello } from '../wire/handshake-codec.js';
 import type { DisconnectReason } from '../wire/reasons.js';
 import { nodeIdOf, verifySignature, type NodeIdentity } from './identity.js';
-import type { Severity } from './events.js';
+import type { Offence } from '../core/reputation/penalties.js';
 
 export interface HandshakeParams {
   identity: NodeIdentity;
@@ -24,12 +24,12 @@ export interface HandshakeParams {
   isBannedId(nodeId: string): boolean;
 }
 
-/** A refusal we decide: send DISCONNECT(reason) and close; `severity` when it is also misbehaviour. */
+/** A refusal we decide: send DISCONNECT(reason) and close; `offence` when it is also misbehaviour. */
 export interface Refusal {
   kind: 'refuse';
   reason: DisconnectReason;
   detail: string;
-  severity?: Severity;
+  offence?: Offence;
 }
 
 export type HandshakeOutcome =
@@ -81,18 +81,18 @@ export class Handshake {
     try {
       switch (type) {
         case MessageType.HELLO:
-          return this.#remote ? refuse('duplicate-hello', 'a second HELLO', 'high') : this.#onHello(decodeHello(body));
+          return this.#remote ? refuse('duplicate-hello', 'a second HELLO', 'handshake-violation') : this.#onHello(decodeHello(body));
         case MessageType.AUTH:
-          return this.#remote ? this.#onAuth(decodeAuth(body)) : refuse('auth-before-hello', 'AUTH arrived before HELLO', 'high');
+          return this.#remote ? this.#onAuth(decodeAuth(body)) : refuse('auth-before-hello', 'AUTH arrived before HELLO', 'handshake-violation');
         case MessageType.DISCONNECT: {
           const { code, message } = readDisconnect(body);
           return { kind: 'remote-refused', code, message };
         }
         default:
-          return refuse('message-before-auth', `message type 0x${type.toString(16).padStart(2, '0')} before the handshake was done`, 'high');
+          return refuse('message-before-auth', `message type 0x${type.toString(16).padStart(2, '0')} before the handshake was done`, 'handshake-violation');
       }
     } catch (err) {
-      if (err instanceof MalformedMessageError) return refuse('malformed-message', err.message, 'high');
+      if (err instanceof MalformedMessageError) return refuse('malformed-message', err.message, err.offence);
       throw err;
     }
   }
@@ -119,12 +119,12 @@ export class Handshake {
     // The peer signed *our* nonce and its own node id over this very channel.
     const signed = authPayload(p.networkId, p.nonce, h.nodeId, p.channelBinding);
     if (!verifySignature(h.nodeId, signed, signature)) {
-      return refuse('bad-signature', 'AUTH does not verify against the node id of HELLO (or the session was relayed)', 'high');
+      return refuse('bad-signature', 'AUTH does not verify against the node id of HELLO (or the session was relayed)', 'bad-signature');
     }
     return { kind: 'established', hello: h, nodeId: nodeIdOf(h.nodeId) };
   }
 }
 
-function refuse(reason: DisconnectReason, detail: string, severity?: Severity): Refusal {
-  return severity ? { kind: 'refuse', reason, detail, severity } : { kind: 'refuse', reason, detail };
+function refuse(reason: DisconnectReason, detail: string, offence?: Offence): Refusal {
+  return offence ? { kind: 'refuse', reason, detail, offence } : { kind: 'refuse', reason, detail };
 }

@@ -12,7 +12,7 @@ export { broadcast, type BroadcastOptions } from './broadcast.js';
 export { checkInbound, DEFAULT_LIMITS, type InboundLimits, type InboundCounts, type AdmissionRefusal } from './admission.js';
 export { RequestRouter, DEFAULT_REQUEST_TIMEOUT_MS } from './requests.js';
 export { HandshakeError, DuplicateConnectionError, ManagerClosedError, ConnectionOptionsError } from './errors.js';
-export { TypedEmitter, type ConnectionManagerEvents, type CloseInfo, type CloseReason, type Severity, type ResponseStatusName } from './events.js';
+export { TypedEmitter, type ConnectionManagerEvents, type CloseInfo, type CloseReason, type ResponseStatusName } from './events.js';
 export { ConnectionManager } from './manager.js';
 export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,

@@ -31,8 +31,18 @@ export interface ConnectionManagerOptions {
   isExempt?(ip: string): boolean;
   /** Discouraged IPs are accepted only while slots are free (no eviction for them). */
   isDiscouraged?(ip: string): boolean;
-  /** Inbound slots are full: name a connection to evict for the newcomer, or undefined to refuse it. */
+  /**
+   * Inbound slots are full and an authenticated peer at `remote` wants one: name a connection to
+   * evict for it, or undefined to refuse it.
+   */
   selectEviction?(remote: Endpoint): Connection | undefined;
+  /** The net group of an IP, as a map key (pending handshakes are evicted per group). Default: the /16 (IPv4) or /32 (IPv6). */
+  netGroupOf?(ip: string): string;
+  /** What all outbound queues together may hold, in bytes (default 64 MiB); the peers holding most are dropped past it. */
+  sendBudgetBytes?: number;
+  /** PINGs a peer may send per second (default 1) and in a burst (default 5); the excess is unanswered and an offence. */
+  pingsPerSecond?: number;
+  pingBurst?: number;
   scheduler?: Scheduler;
   random?: Random;
   services?: bigint;
@@ -57,9 +67,15 @@ export interface DialCallOptions {
 
 export interface ManagerStats {
   established: number;
+  /** Authenticated inbound connections (the ones holding inbound slots). */
   inbound: number;
   outbound: number;
+  /** Connections not yet authenticated: outbound dials and handshakes, and the inbound pending pool. */
   handshaking: number;
+  /** Inbound connections in the pending pool (unauthenticated; they hold no slot). */
+  pendingInbound: number;
+  /** Bytes all outbound queues hold against the node-wide send budget, and the budget. */
+  sendBudget: { usedBytes: number; limitBytes: number };
   listening: Endpoint[];
 }
 
@@ -81,6 +97,9 @@ export function validateOptions(o: ConnectionManagerOptions): string[] {
   positive('maxMissedPongs', o.maxMissedPongs);
   positive('closeTimeoutMs', o.closeTimeoutMs);
   positive('maxOutstandingRequests', o.maxOutstandingRequests);
+  positive('sendBudgetBytes', o.sendBudgetBytes);
+  positive('pingsPerSecond', o.pingsPerSecond);
+  if (o.pingBurst !== undefined && !(Number.isFinite(o.pingBurst) && o.pingBurst >= 1)) problems.push(`pingBurst must be at least 1, got ${String(o.pingBurst)}`);
   if (o.maxFrameBytes !== undefined && !(Number.isInteger(o.maxFrameBytes) && o.maxFrameBytes >= 256 && o.maxFrameBytes <= 0xffffffff)) {
     problems.push('maxFrameBytes must be an integer between 256 and 2^32-1');
   }

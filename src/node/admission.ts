@@ -1,19 +1,24 @@
 // Inbound admission: the connection manager's hooks (bans, trusted IPs, discouragement) and eviction decided by the governor.
 
-import { formatEndpoint, type Endpoint } from '../core/address/index.js';
+import { formatEndpoint, netGroup, type Endpoint } from '../core/address/index.js';
 import type { GovernorEffect } from '../core/governor/index.js';
 import type { Connection, ConnectionManagerOptions } from '../net/index.js';
 import type { NodeSession } from './session.js';
 
 /**
- * The ConnectionManager's admission options. It refuses banned IPs and ids, applies the per-IP
- * and slot limits before any handshake work, and — when inbound is full — asks for a victim: the
- * governor then runs Bitcoin Core's eviction (inboundRequested) and names one, or none.
+ * The ConnectionManager's admission options. It refuses banned IPs and ids and applies the per-IP
+ * limit before any handshake work, keeps unfinished handshakes in its pending pool, and — when an
+ * authenticated inbound peer finds the slots full — asks for a victim: the governor then runs
+ * Bitcoin Core's eviction (inboundRequested) and names one, or none.
  */
-export function admissionOptions(s: NodeSession): Pick<ConnectionManagerOptions, 'isBanned' | 'isExempt' | 'isDiscouraged' | 'selectEviction' | 'limits'> {
+export function admissionOptions(s: NodeSession): Pick<ConnectionManagerOptions, 'isBanned' | 'isExempt' | 'isDiscouraged' | 'selectEviction' | 'limits' | 'netGroupOf'> {
   const t = s.config.targets;
+  const l = s.config.limits;
+  const groupOptions = { allowLoopback: s.config.allowLoopback, allowPrivate: s.config.allowPrivate };
   return {
-    limits: { maxInbound: t.maxInbound, maxTotal: t.maxTotal, maxPerIpInbound: t.maxInboundPerIp },
+    limits: { maxInbound: t.maxInbound, maxTotal: t.maxTotal, maxPerIpInbound: t.maxInboundPerIp, maxPending: l.maxPendingHandshakes, maxPendingPerIp: l.maxPendingPerIp },
+    // Pending handshakes are evicted per net group, grouped as the governor groups peers.
+    netGroupOf: (ip) => Buffer.from(netGroup(ip, groupOptions)).toString('hex'),
     isBanned: { ip: (ip) => s.reputation.isBanned({ ip }), id: (id) => s.reputation.isBanned({ id }) },
     isExempt: (ip) => s.governor.trustedIps.has(ip) || s.governor.statics.some((st) => st.endpoint?.ip === ip),
     isDiscouraged: (ip) => s.reputation.isDiscouraged(ip),

@@ -72,8 +72,15 @@ export function wireNetEvents(s: NodeSession): void {
     s.exchange.peerDisconnected(id);
     s.ledger.disconnected(id);
     s.counters.disconnect(e.reason);
-    if (e.reason === 'ping-timeout' && e.by === 'local') s.bridge.report({ id, endpoint: conn.remoteEndpoint }, 'low', 'ping-timeout', 'pings went unanswered');
-    s.driver.feed({ type: 'disconnected', id, endpoint: conn.remoteEndpoint, reason: closeText(e) });
+    s.driver.feed({
+      type: 'disconnected',
+      id,
+      endpoint: conn.remoteEndpoint,
+      reason: closeText(e),
+      byUs: e.by === 'local',
+      // A peer that stopped reading is not redialled at once: its address backs off like a failure.
+      ...(e.reason === 'slow' && e.by === 'local' ? { misbehaved: true } : {}),
+    });
   });
 
   cm.on('message', ({ connection: conn, topic, payload }) => {
@@ -113,13 +120,14 @@ export function wireNetEvents(s: NodeSession): void {
   cm.on('misbehaviour', (e) => {
     const conn = e.connection;
     const id = s.roles.get(conn) === 'peer' || conn.isOpen ? e.peer : undefined;
-    s.bridge.report({ ...(id !== undefined ? { id } : {}), endpoint: e.endpoint }, e.severity, e.reason, e.detail, () => {
-      if (conn.state === 'handshaking' || conn.state === 'open') void conn.disconnect('protocol-violation', e.reason);
+    s.bridge.offence({ ...(id !== undefined ? { id } : {}), endpoint: e.endpoint }, e.offence, e.detail, () => {
+      if (conn.state === 'handshaking' || conn.state === 'open') void conn.disconnect('protocol-violation', e.offence);
     });
   });
 
   cm.on('rejected', (e) => {
     s.counters.rejected(e.reason);
+    if (e.by === 'local') s.refusals.refused(e.remote, e.reason, e.detail, e.peer);
     const key = formatEndpoint(e.remote);
     // An inbound the governor admitted (eviction path) that never finished its handshake.
     if (s.governor.inbound.has(key)) s.driver.feed({ type: 'disconnected', endpoint: e.remote, reason: `inbound handshake failed: ${e.reason}` });

@@ -3,30 +3,14 @@
 import { formatEndpoint, type Endpoint } from '../core/address/index.js';
 import type { Scheduler, Timer } from '../core/clock.js';
 import type { GovernorInput } from '../core/governor/index.js';
-import { OFFENCES, type BanEntry, type Penalty, type ReportKind, type ReportOutcome, type Reputation } from '../core/reputation/index.js';
+import { OFFENCES, type BanEntry, type Offence, type ReportKind, type ReportOutcome, type Reputation } from '../core/reputation/index.js';
 import type { Store } from '../store/index.js';
 import type { NodeCounters } from './counters.js';
 import type { PeerLedger } from './peer-ledger.js';
 import type { PeerEvent } from './types.js';
 
-/** Reasons the connection layer reports that the penalty table knows under another name. */
-const ALIASES: Readonly<Record<string, keyof typeof OFFENCES>> = {
-  'frame-too-large': 'oversized-frame',
-  'unsolicited-pong': 'unexpected-pong',
-  'message-before-auth': 'handshake-violation',
-  'duplicate-hello': 'handshake-violation',
-  'auth-before-hello': 'handshake-violation',
-  'protocol-violation': 'handshake-violation',
-};
-
 /** Expired bans are swept at least this often (and exactly when the next one expires). */
 const SWEEP_EVERY_MS = 60_000;
-
-/** The severity the penalty table gives an offence, else the one the reporter chose. */
-export function severityOf(reason: string, reported: Penalty): Penalty {
-  const name = (reason in OFFENCES ? reason : ALIASES[reason]) as keyof typeof OFFENCES | undefined;
-  return name ? OFFENCES[name].penalty : reported;
-}
 
 export interface ReputationBridgeOptions {
   reputation: Reputation;
@@ -56,12 +40,20 @@ export class ReputationBridge {
   }
 
   /**
-   * Reports what a peer did and acts on the outcome. `closeUnauthenticated` closes a connection that
-   * misbehaved before its handshake (it has no node id the governor could disconnect by).
+   * An offence the node's own layers detected: its severity is the penalty table's, nobody else's.
+   * `closeUnauthenticated` closes a connection that misbehaved before its handshake (it has no
+   * node id the governor could disconnect by).
    */
-  report(peer: { id?: string; endpoint?: Endpoint }, kind: ReportKind, reason: string, detail = '', closeUnauthenticated?: () => void): ReportOutcome {
+  offence(peer: { id?: string; endpoint?: Endpoint }, offence: Offence, detail = '', closeUnauthenticated?: () => void): ReportOutcome {
+    return this.report(peer, OFFENCES[offence].penalty, offence, detail, closeUnauthenticated);
+  }
+
+  /**
+   * Reports what a peer did with the severity the reporter chose (the application, through
+   * node.reportPeer; the node's own layers use offence()) and acts on the outcome.
+   */
+  report(peer: { id?: string; endpoint?: Endpoint }, severity: ReportKind, reason: string, detail = '', closeUnauthenticated?: () => void): ReportOutcome {
     const o = this.#o;
-    const severity: ReportKind = kind === 'useful' ? 'useful' : severityOf(reason, kind);
     const outcome = o.reputation.report({ ...(peer.id !== undefined ? { id: peer.id } : {}), ...(peer.endpoint ? { ip: peer.endpoint.ip } : {}) }, severity, reason);
     const id = outcome.id;
     const endpoint = peer.endpoint ? formatEndpoint(peer.endpoint) : id !== undefined ? o.endpointOf(id) : undefined;

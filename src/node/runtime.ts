@@ -5,7 +5,7 @@ import type { GovernorConfig } from '../core/governor/index.js';
 import type { Random } from '../core/random.js';
 import type { DiscoveryTuning, HostResolver } from '../discovery/index.js';
 import type { MemoryNetwork, NodeIdentity, Transport } from '../net/index.js';
-import type { Store } from '../store/index.js';
+import type { ResetReport, Store } from '../store/index.js';
 
 /** Connection-layer timings a test may shorten (defaults: DESIGN §6/§7). */
 export interface ConnectionTuning {
@@ -19,6 +19,9 @@ export interface ConnectionTuning {
   closeTimeoutMs?: number;
   maxFrameBytes?: number;
   highWaterMark?: number;
+  /** PINGs a peer may send per second (default 1) and in a burst (default 5). */
+  pingsPerSecond?: number;
+  pingBurst?: number;
 }
 
 /**
@@ -60,6 +63,8 @@ export interface NodeRuntime {
   flushIntervalMs?: number;
   /** Back up the database and start a fresh address book (`--reset-address-book`). */
   resetAddressBook?: boolean;
+  /** Told what `resetAddressBook` did: what was reset, kept and lost, and where the backup is (the CLI logs it). */
+  onAddressBookReset?: (report: ResetReport) => void;
   /** Peer events kept in the store (default 100,000). */
   eventCap?: number;
   /** Service flags announced in HELLO. */

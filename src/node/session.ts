@@ -21,6 +21,7 @@ import { wireNetEvents, type ConnectionRole } from './net-events.js';
 import { PeerLedger } from './peer-ledger.js';
 import { resolvePeerRefs } from './peer-refs.js';
 import { PeerTable } from './peer-table.js';
+import { RefusalLog } from './refusals.js';
 import { ReputationBridge } from './reputation-bridge.js';
 import { RequestService, type HandlerRegistry } from './requests.js';
 import type { NodeRuntime } from './runtime.js';
@@ -71,6 +72,7 @@ export class NodeSession {
   readonly dials: DialTracker;
   readonly visits: VisitTracker;
   readonly requests: RequestService;
+  readonly refusals: RefusalLog;
   readonly roles = new WeakMap<Connection, ConnectionRole>();
   /** Bytes of connections that have closed (live ones are read from the connections). */
   readonly closedBytes = { in: 0, out: 0 };
@@ -136,6 +138,9 @@ export class NodeSession {
       ...(c.closeTimeoutMs !== undefined ? { closeTimeoutMs: c.closeTimeoutMs } : {}),
       ...(c.maxFrameBytes !== undefined ? { maxFrameBytes: c.maxFrameBytes } : {}),
       ...(c.highWaterMark !== undefined ? { highWaterMark: c.highWaterMark } : {}),
+      ...(c.pingsPerSecond !== undefined ? { pingsPerSecond: c.pingsPerSecond } : {}),
+      ...(c.pingBurst !== undefined ? { pingBurst: c.pingBurst } : {}),
+      sendBudgetBytes: config.limits.sendBudgetBytes,
       ...admissionOptions(this),
     });
 
@@ -153,6 +158,7 @@ export class NodeSession {
       onError: (err, input) => this.reportError(`governor input ${input.type}`, err),
     });
     const feed = this.driver.feed.bind(this.driver);
+    this.refusals = new RefusalLog(scheduler, (e) => this.publish(e));
     this.bridge = new ReputationBridge({
       reputation: this.reputation,
       store,
@@ -189,9 +195,9 @@ export class NodeSession {
       random,
       isBanned: (ip) => this.reputation.isBanned({ ip }),
       isDiscouraged: (ip) => this.reputation.isDiscouraged(ip),
-      report: (id, severity, reason, detail) => {
+      report: (id, offence, detail) => {
         const rec = this.table.get(id);
-        this.bridge.report({ id, ...(rec ? { endpoint: rec.connection.remoteEndpoint } : {}) }, severity, reason, detail);
+        this.bridge.offence({ id, ...(rec ? { endpoint: rec.connection.remoteEndpoint } : {}) }, offence, detail);
       },
       allowLoopback,
       allowPrivate,
@@ -241,6 +247,7 @@ export class NodeSession {
     } else {
       store = openStore(config.dataDir, {
         ...(runtime.resetAddressBook ? { resetAddressBook: true } : {}),
+        ...(runtime.onAddressBookReset ? { onReset: runtime.onAddressBookReset } : {}),
         ...(runtime.eventCap !== undefined ? { eventCap: runtime.eventCap } : {}),
       });
     }
@@ -282,6 +289,7 @@ export class NodeSession {
     const closing = this.cm.close('shutdown');
     for (const c of [...this.cm.connections()]) void c.disconnect('shutdown');
     await closing;
+    this.refusals.stop();
     this.driver.stop();
     this.#flushTimer?.cancel();
     this.#flushTimer = undefined;

@@ -117,7 +117,7 @@ export function encodeAddr(entries: readonly AddrEntry[]): Uint8Array {
 export function decodeAddr(body: Uint8Array): AddrEntry[] {
   const r = new BodyReader(body, MessageType.ADDR);
   const count = r.u16('count');
-  if (count > MAX_ADDR_ENTRIES) r.fail(`count ${count} exceeds ${MAX_ADDR_ENTRIES}`);
+  if (count > MAX_ADDR_ENTRIES) r.fail(`count ${count} exceeds ${MAX_ADDR_ENTRIES}`, 'addr-too-many');
   if (r.remaining < count * MIN_ADDR_ENTRY_BYTES) r.fail(`count ${count} needs at least ${count * MIN_ADDR_ENTRY_BYTES} bytes, ${r.remaining} present`);
   const entries: AddrEntry[] = [];
   for (let i = 0; i < count; i++) {

@@ -1,5 +1,7 @@
 // Typed errors of the wire layer: every malformed input ends in one of these, never in a crash.
 
+import type { Offence } from '../core/reputation/penalties.js';
+
 /** Base class: anything wrong with bytes received from (or about to be sent to) a peer. */
 export class WireError extends Error {
   override name = 'WireError';
@@ -20,12 +22,20 @@ export class FrameTooLargeError extends WireError {
   }
 }
 
-/** A message body that does not parse: truncated, too long, a count over its limit, a bad enum value. */
+/** The offences a body that does not parse can be: most are plain garbage, one is book flooding. */
+export type MalformedOffence = Extract<Offence, 'malformed-message' | 'addr-too-many'>;
+
+/**
+ * A message body that does not parse: truncated, too long, a count over its limit, a bad enum value.
+ * `offence` names what the sender did, for the reputation table: an ADDR over 1000 entries is
+ * 'addr-too-many' (flooding the book), everything else 'malformed-message'.
+ */
 export class MalformedMessageError extends WireError {
   override name = 'MalformedMessageError';
   constructor(
     readonly messageType: number,
     readonly detail: string,
+    readonly offence: MalformedOffence = 'malformed-message',
   ) {
     super(`malformed message of type 0x${messageType.toString(16).padStart(2, '0')}: ${detail}`);
   }

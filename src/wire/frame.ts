@@ -14,6 +14,11 @@ export interface EncodedFrame {
   readonly payload: Uint8Array | undefined;
   /** Total bytes on the wire: head + payload. */
   readonly size: number;
+  /**
+   * True when one frame object is queued for many peers (a broadcast): its bytes exist once
+   * however many queues hold it, so the node-wide send budget does not charge them to each.
+   */
+  readonly shared?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 // A bounds-checked cursor over a message body: every read either fits or throws MalformedMessageError.
 
-import { MalformedMessageError } from './errors.js';
+import { MalformedMessageError, type MalformedOffence } from './errors.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
@@ -18,8 +18,8 @@ export class BodyReader {
     return this.body.length - this.#pos;
   }
 
-  fail(detail: string): never {
-    throw new MalformedMessageError(this.type, detail);
+  fail(detail: string, offence?: MalformedOffence): never {
+    throw new MalformedMessageError(this.type, detail, offence);
   }
 
   #need(n: number, what: string): number {

@@ -17,7 +17,7 @@ const HIGH_WATER = 1024 * 1024;
 let node: ConnectionManager;
 let honest: ConnectionManager;
 let honestConn: Connection;
-const misbehaviour: { peer: string | undefined; severity: string; reason: string }[] = [];
+const misbehaviour: { peer: string | undefined; offence: string }[] = [];
 const messages: string[] = [];
 const closed: { id: string | undefined; reason: string }[] = [];
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
     limits: { maxPerIpInbound: 1000, maxInbound: 1000, maxTotal: 1000 },
   });
   await node.start();
-  node.on('misbehaviour', (e) => misbehaviour.push({ peer: e.peer, severity: e.severity, reason: e.reason }));
+  node.on('misbehaviour', (e) => misbehaviour.push({ peer: e.peer, offence: e.offence }));
   node.on('message', (e) => messages.push(`${e.topic}:${e.payload.length}`));
   node.on('closed', (e) => closed.push({ id: e.connection.remoteId, reason: e.reason }));
   node.on('request', (e) => e.reply(e.payload));
@@ -68,7 +68,7 @@ async function expectGoodbye(p: RawPeer, reason: DisconnectReason): Promise<void
   expect(decodeDisconnect(bye!).code).toBe(DisconnectCode[reason]);
 }
 
-const misbehaviourOf = (p: RawPeer) => misbehaviour.filter((m) => m.peer === p.identity.nodeId).map((m) => `${m.severity}:${m.reason}`);
+const misbehaviourOf = (p: RawPeer) => misbehaviour.filter((m) => m.peer === p.identity.nodeId).map((m) => m.offence);
 
 describe('bad input over TCP', () => {
   it('garbage before the handshake: a huge length is frame-too-large, a small unknown frame is message-before-auth', async () => {
@@ -85,7 +85,7 @@ describe('bad input over TCP', () => {
     const p = await peer();
     p.write(Uint8Array.of(0xff, 0xff, 0xff, 0xff, MessageType.MESSAGE));
     await expectGoodbye(p, 'frame-too-large');
-    expect(misbehaviourOf(p)).toEqual(['high:frame-too-large']);
+    expect(misbehaviourOf(p)).toEqual(['oversized-frame']);
     await nodeStillServes();
   });
 
@@ -110,7 +110,7 @@ describe('bad input over TCP', () => {
       const p = await peer();
       p.write(frame);
       await expectGoodbye(p, 'malformed-message');
-      expect(misbehaviourOf(p)).toEqual(['high:malformed-message']);
+      expect(misbehaviourOf(p)).toEqual(['malformed-message']);
     }
     await nodeStillServes();
   });
@@ -140,7 +140,7 @@ describe('bad input over TCP', () => {
     p.write(frameBytes(encodeResponse(12345, 0, Buffer.from('unasked'))));
     p.write(frameBytes(encodeMessage('after', Buffer.from('ok'))));
     await p.until(() => messages.includes('after:2'), 'the message after');
-    expect(misbehaviourOf(p)).toEqual(['low:unsolicited-pong', 'low:unsolicited-response']);
+    expect(misbehaviourOf(p)).toEqual(['unexpected-pong', 'unsolicited-response']);
     expect(node.get(p.identity.nodeId)?.isOpen).toBe(true);
     p.destroy();
     await nodeStillServes();

@@ -88,11 +88,11 @@ describe('Connection over the memory transport', () => {
     p.catch(() => {});
     await runFor(world.clock, 1000);
     await expect(p).rejects.toBeInstanceOf(RequestTimeoutError);
-    expect(logA.misbehaviour).toEqual([expect.objectContaining({ reason: 'request-timeout', severity: 'low', peer: b.identity.nodeId })]);
+    expect(logA.misbehaviour).toEqual([expect.objectContaining({ offence: 'request-timeout', peer: b.identity.nodeId })]);
     expect(reply!(Buffer.from('too late'))).toBe(true);
     expect(reply!(Buffer.from('twice'))).toBe(false);
     await runFor(world.clock, 5);
-    expect(logA.misbehaviour.map((m) => m.reason)).toEqual(['request-timeout', 'late-response']);
+    expect(logA.misbehaviour.map((m) => m.offence)).toEqual(['request-timeout', 'late-response']);
     expect(ab.isOpen).toBe(true);
   });
 
@@ -117,7 +117,7 @@ describe('Connection over the memory transport', () => {
     const results = Array.from({ length: 65 }, () => ab.request('hold', new Uint8Array(0)).then(() => 'ok', (e: Error) => e));
     await runFor(world.clock, 5);
     expect(held).toHaveLength(64);
-    expect(logB.misbehaviour).toEqual([expect.objectContaining({ reason: 'too-many-requests', severity: 'mid', peer: a.identity.nodeId })]);
+    expect(logB.misbehaviour).toEqual([expect.objectContaining({ offence: 'too-many-requests', peer: a.identity.nodeId })]);
     const last = await results[64]!;
     expect(last).toBeInstanceOf(RemoteError);
     for (const reply of held) reply(new Uint8Array(0));

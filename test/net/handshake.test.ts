@@ -88,7 +88,7 @@ describe('Handshake', () => {
       'banned',
       undefined,
     ],
-    ['a message before AUTH', () => feed(side(), encodePing(1n)), 'message-before-auth', 'high'],
+    ['a message before AUTH', () => feed(side(), encodePing(1n)), 'message-before-auth', 'handshake-violation'],
     [
       'a second HELLO',
       () => {
@@ -98,19 +98,19 @@ describe('Handshake', () => {
         return feed(a, b.hello);
       },
       'duplicate-hello',
-      'high',
+      'handshake-violation',
     ],
-    ['AUTH before HELLO', () => feed(side(), encodeAuth(new Uint8Array(64))), 'auth-before-hello', 'high'],
-    ['a malformed HELLO', () => side().onFrame(MessageType.HELLO, new Uint8Array(10)), 'malformed-message', 'high'],
+    ['AUTH before HELLO', () => feed(side(), encodeAuth(new Uint8Array(64))), 'auth-before-hello', 'handshake-violation'],
+    ['a malformed HELLO', () => side().onFrame(MessageType.HELLO, new Uint8Array(10)), 'malformed-message', 'malformed-message'],
   ];
 
-  for (const [what, run, reason, severity] of refusals) {
+  for (const [what, run, reason, offence] of refusals) {
     it(`refuses ${what} with reason ${reason}`, () => {
       const outcome = run();
       expect(outcome.kind).toBe('refuse');
       if (outcome.kind === 'refuse') {
         expect(outcome.reason).toBe(reason);
-        expect(outcome.severity).toBe(severity);
+        expect(outcome.offence).toBe(offence);
       }
     });
   }
@@ -128,7 +128,7 @@ describe('Handshake', () => {
   it('refuses an AUTH signed by a key other than the HELLO\'s node id (bad-signature)', () => {
     const claimed = generateIdentity();
     const outcome = establishWith(generateIdentity(), claimed, new Uint8Array(32), new Uint8Array(32));
-    expect(outcome).toMatchObject({ kind: 'refuse', reason: 'bad-signature', severity: 'high' });
+    expect(outcome).toMatchObject({ kind: 'refuse', reason: 'bad-signature', offence: 'bad-signature' });
   });
 
   it('refuses an AUTH made for another TLS session (a relay in the middle cannot reuse it)', () => {

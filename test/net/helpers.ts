@@ -164,7 +164,7 @@ export function record(m: ConnectionManager) {
     established: [] as unknown[],
     closed: [] as { reason: string; by: string; code: number }[],
     rejected: [] as { reason: string; stage: string; by: string }[],
-    misbehaviour: [] as { reason: string; severity: string; peer: string | undefined }[],
+    misbehaviour: [] as { offence: string; peer: string | undefined }[],
     messages: [] as { topic: string; payload: Uint8Array }[],
   };
   m.on('established', (e) => log.established.push(e));

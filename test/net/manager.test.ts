@@ -13,6 +13,17 @@ import { memoryWorld, record, runFor, runUntil, RawPeer } from './helpers.js';
 /** Settles a promise into a value or its error, so a rejection is never unhandled while time runs. */
 const outcome = <T>(p: Promise<T>): Promise<T | Error> => p.then((v) => v, (e: Error) => e);
 
+/**
+ * Dials and says whether the listener kept us: 'ok', or the reason it closed the connection — at
+ * accept or in the handshake (the dial fails), or right after the handshake when it had no slot.
+ */
+async function admitted(world: ReturnType<typeof memoryWorld>, from: ConnectionManager, to: string): Promise<string> {
+  const r = await outcome(from.dial(to));
+  if (r instanceof Error) return (r as HandshakeError).reason;
+  await runFor(world.clock, 5);
+  return r.isOpen ? 'ok' : (r.closeInfo?.reason ?? 'closed');
+}
+
 describe('ConnectionManager handshake refusals (memory transport)', () => {
   it('refuses another network on both sides with wrong-network', async () => {
     const world = memoryWorld();
@@ -90,23 +101,24 @@ describe('ConnectionManager admission (memory transport)', () => {
     await expect(c.dial('10.0.0.2:7000')).rejects.toMatchObject({ name: 'DialError', reason: 'banned' });
   });
 
-  it('enforces the per-IP inbound limit, then the inbound limit, then the total limit', async () => {
+  it('enforces the per-IP inbound limit at accept, then the inbound and total limits once the newcomer authenticates', async () => {
     const world = memoryWorld();
     const hub = await world.node('10.0.0.100', { limits: { maxPerIpInbound: 2, maxInbound: 3, maxTotal: 4 } });
     const log = record(hub);
     const sameIp = [await world.node('10.0.0.1', { listen: '10.0.0.1:7001' }), await world.node('10.0.0.1', { listen: '10.0.0.1:7002' }), await world.node('10.0.0.1', { listen: '10.0.0.1:7003' })];
     const results = [];
-    for (const m of sameIp) results.push(await runUntil(world.clock, outcome(m.dial('10.0.0.100:7000'))));
-    expect(results.map((r) => (r instanceof Error ? (r as HandshakeError).reason : 'ok'))).toEqual(['ok', 'ok', 'too-many-from-ip']);
-    expect(await runUntil(world.clock, outcome((await world.node('10.0.0.2')).dial('10.0.0.100:7000')))).not.toBeInstanceOf(Error);
-    expect(await runUntil(world.clock, outcome((await world.node('10.0.0.3')).dial('10.0.0.100:7000')))).toMatchObject({ reason: 'too-many-inbound' });
-    expect(log.rejected.map((r) => `${r.stage}:${r.reason}`)).toEqual(['accept:too-many-from-ip', 'accept:too-many-inbound']);
+    for (const m of sameIp) results.push(await runUntil(world.clock, admitted(world, m, '10.0.0.100:7000')));
+    expect(results).toEqual(['ok', 'ok', 'too-many-from-ip']);
+    expect(await runUntil(world.clock, admitted(world, await world.node('10.0.0.2'), '10.0.0.100:7000'))).toBe('ok');
+    // Slots are checked after authentication: the dialler completes its handshake, then hears why it is closed.
+    expect(await runUntil(world.clock, admitted(world, await world.node('10.0.0.3'), '10.0.0.100:7000'))).toBe('too-many-inbound');
+    expect(log.rejected.map((r) => `${r.stage}:${r.reason}`)).toEqual(['accept:too-many-from-ip', 'admission:too-many-inbound']);
     // One outbound connection fills the total (3 in + 1 out = 4); with room for inbound, total still refuses.
     const out = await world.node('10.0.0.50');
     await runUntil(world.clock, hub.dial('10.0.0.50:7000'));
-    expect(hub.stats()).toMatchObject({ inbound: 3, outbound: 1, established: 4 });
+    expect(hub.stats()).toMatchObject({ inbound: 3, outbound: 1, established: 4, pendingInbound: 0 });
     hub.limits.maxInbound = 10;
-    expect(await runUntil(world.clock, outcome((await world.node('10.0.0.4')).dial('10.0.0.100:7000')))).toMatchObject({ reason: 'too-many-total' });
+    expect(await runUntil(world.clock, admitted(world, await world.node('10.0.0.4'), '10.0.0.100:7000'))).toBe('too-many-total');
     void out;
   });
 
@@ -122,12 +134,12 @@ describe('ConnectionManager admission (memory transport)', () => {
     const first = await world.node('10.0.0.1');
     await runUntil(world.clock, first.dial('10.0.0.100:7000'));
     const trusted = await world.node('10.0.0.7');
-    expect(await runUntil(world.clock, outcome(trusted.dial('10.0.0.100:7000')))).not.toBeInstanceOf(Error);
+    expect(await runUntil(world.clock, admitted(world, trusted, '10.0.0.100:7000'))).toBe('ok');
     // Full, and no one to evict: refused.
-    expect(await runUntil(world.clock, outcome((await world.node('10.0.0.3')).dial('10.0.0.100:7000')))).toMatchObject({ reason: 'too-many-inbound' });
+    expect(await runUntil(world.clock, admitted(world, await world.node('10.0.0.3'), '10.0.0.100:7000'))).toBe('too-many-inbound');
     victimChooser = () => hub.get(first.identity.nodeId);
     const newcomer = await world.node('10.0.0.2');
-    expect(await runUntil(world.clock, outcome(newcomer.dial('10.0.0.100:7000')))).not.toBeInstanceOf(Error);
+    expect(await runUntil(world.clock, admitted(world, newcomer, '10.0.0.100:7000'))).toBe('ok');
     await runFor(world.clock, 10);
     expect(log.closed).toEqual([expect.objectContaining({ reason: 'evicted', by: 'local' })]);
     expect(hub.get(first.identity.nodeId)).toBeUndefined();

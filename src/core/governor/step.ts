@@ -195,8 +195,13 @@ function onDisconnected(run: Run, input: Extract<GovernorInput, { type: 'disconn
       endpoint: peer.endpointKey,
       direction: peer.direction,
       reason: peer.closing ?? input.reason,
-      data: { temperature: peer.temperature, purpose: peer.purpose, connectedMs: lastedMs, byUs: peer.closing !== undefined },
+      data: { temperature: peer.temperature, purpose: peer.purpose, connectedMs: lastedMs, byUs: peer.closing !== undefined || input.byUs === true },
     });
+    if (input.misbehaved) {
+      // Back off the address it can be dialled at (inbound peers too: their listening endpoint may be in the book).
+      const dialKey = peer.direction === 'outbound' ? peer.endpointKey : peer.listenKey;
+      if (dialKey !== undefined) recordFailure(run, dialKey, `closed for misbehaviour: ${input.reason}`);
+    }
     if (peer.direction === 'outbound') {
       run.effects.push({ type: 'bookConnected', endpoint: peer.endpoint });
       if (lastedMs >= s.config.clearFailuresAfterMs) {
@@ -204,7 +209,7 @@ function onDisconnected(run: Run, input: Extract<GovernorInput, { type: 'disconn
         // Keep a churn cooldown or an operator hold; only the failure count is cleared.
         if (b && b.retryAt > run.now) s.backoff.set(peer.endpointKey, { ...b, failures: 0 });
         else s.backoff.delete(peer.endpointKey);
-      } else if (peer.closing === undefined) {
+      } else if (peer.closing === undefined && !input.misbehaved) {
         // Accepted then dropped at once: a failure, or a flapping peer would be redialled in a loop.
         recordFailure(run, peer.endpointKey, `connection closed after ${Math.round(lastedMs / 1000)} s: ${input.reason}`);
       }

@@ -162,8 +162,13 @@ export type GovernorInput =
       listenEndpoint?: EndpointLike;
       rttMs?: number;
     }
-  /** A connection closed. `id` after the handshake, else `endpoint` (inbound or still-dialling). */
-  | { type: 'disconnected'; id?: string; endpoint?: EndpointLike; reason: string }
+  /**
+   * A connection closed. `id` after the handshake, else `endpoint` (inbound or still-dialling).
+   * `byUs`: we closed it (the governor, or the connection layer on its own: slow, ping timeout,
+   * protocol violation). `misbehaved`: it was closed for something the peer did wrong that should
+   * hold its address off before a redial (a peer that stopped reading).
+   */
+  | { type: 'disconnected'; id?: string; endpoint?: EndpointLike; reason: string; byUs?: boolean; misbehaved?: boolean }
   /** Useful traffic from a peer (protects it from inbound eviction). `useful: false` records nothing. */
   | { type: 'messageReceived'; id: string; useful?: boolean }
   /** A ping round trip. */

@@ -3,7 +3,7 @@ export {
   type Penalty,
   type ReportKind,
   type OffenceRule,
-  type OffenceName,
+  type Offence,
   PENALTY_POINTS,
   PENALTY_KINDS,
   USEFUL_POINTS,
@@ -11,6 +11,7 @@ export {
   OFFENCES,
   NOT_PENALISED,
   isPenalty,
+  isOffence,
   penaltyFor,
   pointsFor,
 } from './penalties.js';

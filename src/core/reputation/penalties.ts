@@ -1,8 +1,8 @@
 // The penalty scale (fatal/high/mid/low) and the table of which offence costs what, with the reason for each.
 //
-// The wire and request layers report misbehaviour with one of the four severities and a reason
-// string; applications do the same through `node.reportPeer`. The table below is the project's
-// rulebook: each offence names its severity and why. The scale is Lighthouse's (a 10-minute
+// The layer that detects an offence names it with one member of `Offence` (a key of the table
+// below) and nothing else: severity lives only here, so the table, the docs and what the node does
+// cannot disagree. Applications report through `node.reportPeer` with a severity of their own. The scale is Lighthouse's (a 10-minute
 // half-life on [-100, 100], disconnect at -20, ban at -50), so the counts below follow from it:
 // one fatal offence bans; five high ones in quick succession ban; ten mid; fifty low.
 
@@ -69,19 +69,23 @@ export const OFFENCES = Object.freeze({
   },
   'addr-too-many': {
     penalty: 'high',
-    why: 'an ADDR with more than 1000 entries (Bitcoin Core treats it as misbehaviour): a book-flooding attempt',
-  },
-  'count-over-limit': {
-    penalty: 'high',
-    why: 'a count field over its limit (ADDR count > 1000, user agent > 64 bytes): cheap to avoid, costly to accept',
+    why: 'an ADDR with more than 1000 entries (Bitcoin Core treats it as misbehaviour): a book-flooding attempt. The connection is closed (the frame cannot be trusted), but one such frame does not ban: an honest peer running a newer version with a larger limit should reconnect, not be shut out',
   },
   'unknown-message-type': {
     penalty: 'mid',
     why: 'a type below 0x80 we do not know: a protocol violation, though possibly a newer peer with a bug, so not fatal',
   },
+  'ping-flood': {
+    penalty: 'mid',
+    why: 'PINGs faster than the per-peer limit (1 per second over a burst of 5): each costs a PONG, so a flood is a cheap way to make us spend CPU and memory. Reported at most once per second while it lasts, so a sustained flood is disconnected within seconds and banned soon after',
+  },
   'too-many-requests': {
     penalty: 'mid',
     why: 'more than 64 outstanding requests: the peer ignores back-pressure and makes us do work it did not pace',
+  },
+  'duplicate-request-id': {
+    penalty: 'mid',
+    why: 'a REQUEST reusing an id we are still answering: a buggy peer could do it once, a hostile one to confuse matching',
   },
   'repeated-getaddr': {
     penalty: 'low',
@@ -107,27 +111,30 @@ export const OFFENCES = Object.freeze({
     penalty: 'low',
     why: 'a PONG whose nonce matches no PING we sent: harmless but wrong',
   },
+  slow: {
+    penalty: 'low',
+    why: 'the peer stopped reading and its outbound queue passed the high-water mark (or the node-wide budget): it is dropped at once and its address backs off; low because a congested honest link looks the same, but repeated slowness adds up',
+  },
 } satisfies Record<string, OffenceRule>);
 
-export type OffenceName = keyof typeof OFFENCES;
+/** Every offence the node's own layers can detect: the one vocabulary from the wire to the ban. */
+export type Offence = keyof typeof OFFENCES;
+
+/** True when `x` names an offence of the table. */
+export function isOffence(x: unknown): x is Offence {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(OFFENCES, x);
+}
 
 /**
  * Things that end a connection but cost nothing, listed so the wire layer does not invent
  * penalties for them: a different network or protocol version (misconfiguration, not malice),
- * a self-connection, a graceful DISCONNECT, a slow reader (the queue policy drops it with reason
- * `slow`), and ADDR entries beyond the rate limit (dropped and counted, as Core does).
+ * a self-connection, a graceful DISCONNECT, and ADDR entries beyond the rate limit (dropped and
+ * counted, as Core does).
  */
-export const NOT_PENALISED = Object.freeze([
-  'wrong-network',
-  'unsupported-version',
-  'self-connection',
-  'goodbye',
-  'slow',
-  'addr-rate-limited',
-] as const);
+export const NOT_PENALISED = Object.freeze(['wrong-network', 'unsupported-version', 'self-connection', 'goodbye', 'addr-rate-limited'] as const);
 
 /** The severity of a known offence. */
-export function penaltyFor(offence: OffenceName): Penalty {
+export function penaltyFor(offence: Offence): Penalty {
   return OFFENCES[offence].penalty;
 }
 

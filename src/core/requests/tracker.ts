@@ -1,5 +1,6 @@
 // RequestTracker: outstanding requests per peer each way, id assignment, matching, timeouts and penalties.
 
+import type { Offence } from '../reputation/penalties.js';
 import { RequestLimitError } from './errors.js';
 
 /** Protocol limit on requests in flight per peer, in each direction (DESIGN §8). */
@@ -7,7 +8,7 @@ export const MAX_OUTSTANDING_REQUESTS = 64;
 /** Timed-out ids remembered per peer, to tell a late response from an unsolicited one. */
 const LATE_MEMORY = 64;
 
-export type RequestPenaltyReason = 'unsolicited-response' | 'late-response' | 'request-timeout';
+export type RequestPenaltyReason = Extract<Offence, 'unsolicited-response' | 'late-response' | 'request-timeout'>;
 
 /** Called for each offence; all three are 'low' penalties (DESIGN §8). */
 export type RequestPenaltyHandler<P> = (peer: P, reason: RequestPenaltyReason, requestId: number) => void;
