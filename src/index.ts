@@ -41,6 +41,8 @@ export {
   Reputation,
   ScoreBook,
   BanList,
+  BanDurationError,
+  MAX_BAN_DURATION_MS,
   DiscouragementSet,
   BanTargetError,
   parseBanTarget,

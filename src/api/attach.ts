@@ -20,7 +20,8 @@ export function apiAttachment(config: ResolvedConfig): NodeAttachment | undefine
     name: 'api',
     async start(node) {
       const token = config.dataDir === null ? randomBytes(32).toString('hex') : loadOrCreateToken(config.dataDir);
-      api = await startNodeApi({ node, listen, token, version: VERSION, mode: config.hub ? 'hub' : 'node', scheduler: systemScheduler });
+      const { corsOrigins, allowedHosts } = config.api || { corsOrigins: [], allowedHosts: [] };
+      api = await startNodeApi({ node, listen, token, version: VERSION, mode: config.hub ? 'hub' : 'node', scheduler: systemScheduler, corsOrigins, allowedHosts });
       return { url: api.url, token };
     },
     async stop() {

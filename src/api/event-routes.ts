@@ -1,7 +1,9 @@
 // Routes for peer events: a live server-sent stream and the recent history as JSON; and /metrics.
 
 import type { Registry } from 'prom-client';
+import { ApiError } from './errors.js';
 import type { EventFeed } from './event-feed.js';
+import { MetricsBusyError, MetricsCache } from './metrics.js';
 import { documented } from './openapi.js';
 import type { FastifyInstance } from './server.js';
 import { intParam } from './server.js';
@@ -52,9 +54,21 @@ export function registerEventRoutes(app: FastifyInstance, feed: EventFeed): void
   );
 }
 
-export function registerMetricsRoute(app: FastifyInstance, registry: Registry): void {
+/** GET /metrics: the registry rendered at most once a second, however many scrape it and how often (MetricsCache). */
+export function registerMetricsRoute(app: FastifyInstance, registry: Registry): MetricsCache {
+  const cache = new MetricsCache(registry);
   app.get('/metrics', async (_req, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
+    let text: string;
+    try {
+      text = await cache.get();
+    } catch (err) {
+      if (err instanceof MetricsBusyError) {
+        reply.header('retry-after', '1');
+        throw new ApiError(503, 'busy', err.message);
+      }
+      throw err;
+    }
+    return reply.type(cache.contentType).send(text);
   });
+  return cache;
 }

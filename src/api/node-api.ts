@@ -17,6 +17,9 @@ export interface NodeApiOptions {
   version: string;
   mode: 'node' | 'hub';
   scheduler: Scheduler;
+  /** Origins whose pages may use the API, and extra Host names it answers to; default: the node's config (api.corsOrigins, api.allowedHosts). */
+  corsOrigins?: readonly string[];
+  allowedHosts?: readonly string[];
 }
 
 export interface NodeApi extends ApiParts {
@@ -26,7 +29,17 @@ export interface NodeApi extends ApiParts {
 
 /** Builds and starts the API of a running node. Throws ListenError when the address is taken. */
 export async function startNodeApi(o: NodeApiOptions): Promise<NodeApi> {
-  const parts = createApiServer({ listen: o.listen, token: o.token, title: 'peerwarden node API', version: o.version });
+  const fromConfig = o.node.config.api || undefined;
+  const parts = createApiServer({
+    listen: o.listen,
+    token: o.token,
+    title: 'peerwarden node API',
+    version: o.version,
+    corsOrigins: o.corsOrigins ?? fromConfig?.corsOrigins ?? [],
+    allowedHosts: o.allowedHosts ?? fromConfig?.allowedHosts ?? [],
+    hostsHint: 'api.allowedHosts in the config, --api-allowed-host or PEERWARDEN_API_ALLOWED_HOSTS',
+    originsHint: 'api.corsOrigins in the config, --api-cors-origin or PEERWARDEN_API_CORS_ORIGINS',
+  });
   const { server, feed, registry } = parts;
   let url: string | undefined;
   const ctx = { node: o.node, version: o.version, mode: o.mode, apiUrl: () => url };

@@ -2,7 +2,7 @@
 
 import { Histogram, type Registry } from 'prom-client';
 import type { Node } from '../node/index.js';
-import { METRIC_PREFIX, mirroredCounter, readGauge } from './metrics.js';
+import { METRIC_PREFIX, mirroredCounter, perScrape, readGauge } from './metrics.js';
 
 type Row = [Record<string, string>, number];
 
@@ -14,10 +14,12 @@ const rows = (tally: Record<string, number>, label: string, extra: Record<string
 
 /** Registers every node metric on `registry`; returns a function that detaches the request listener. */
 export function registerNodeMetrics(registry: Registry, node: Node): () => void {
-  const counters = () => node.stats().counters;
+  // One snapshot per scrape for all ~20 metrics below: stats() walks every peer and the address book.
+  const stats = perScrape(() => node.stats());
+  const counters = () => stats().counters;
 
   readGauge(registry, 'peers', 'Connected peers by temperature and direction', ['temperature', 'direction'], () => {
-    const p = node.stats().peers;
+    const p = stats().peers;
     return [
       [{ temperature: 'hot', direction: 'outbound' }, p.outbound.hot],
       [{ temperature: 'warm', direction: 'outbound' }, p.outbound.warm],
@@ -53,7 +55,7 @@ export function registerNodeMetrics(registry: Registry, node: Node): () => void 
     return [...rows(b.in, 'type', { direction: 'in' }), ...rows(b.out, 'type', { direction: 'out' })];
   });
   mirroredCounter(registry, 'bytes_total', 'All bytes on peer connections, by direction', ['direction'], () => {
-    const b = node.stats().bytes;
+    const b = stats().bytes;
     return [
       [{ direction: 'in' }, b.in],
       [{ direction: 'out' }, b.out],
@@ -61,7 +63,7 @@ export function registerNodeMetrics(registry: Registry, node: Node): () => void 
   });
   mirroredCounter(registry, 'penalties_total', 'Penalties applied, by offence', ['reason'], () => rows(counters().penalties, 'reason'));
   mirroredCounter(registry, 'penalties_by_severity_total', 'Penalties applied, by severity', ['severity'], () => rows(counters().penaltiesBySeverity, 'severity'));
-  readGauge(registry, 'bans', 'Active bans', [], () => [[{}, node.stats().bans]]);
+  readGauge(registry, 'bans', 'Active bans', [], () => [[{}, stats().bans]]);
   mirroredCounter(registry, 'bans_total', 'Bans added and removed', ['action'], () => {
     const b = counters().bans;
     return [
@@ -69,15 +71,15 @@ export function registerNodeMetrics(registry: Registry, node: Node): () => void 
       [{ action: 'removed' }, b.removed],
     ];
   });
-  readGauge(registry, 'discouraged', 'Addresses discouraged for misbehaviour (in memory)', [], () => [[{}, node.stats().discouraged]]);
+  readGauge(registry, 'discouraged', 'Addresses discouraged for misbehaviour (in memory)', [], () => [[{}, stats().discouraged]]);
   readGauge(registry, 'addrbook_entries', 'Address-book entries by table', ['table'], () => {
-    const a = node.stats().addresses;
+    const a = stats().addresses;
     return [
       [{ table: 'new' }, a.new],
       [{ table: 'tried' }, a.tried],
     ];
   });
-  readGauge(registry, 'addrbook_collisions', 'Pending tried-table collisions (test-before-evict)', [], () => [[{}, node.stats().addresses.collisions]]);
+  readGauge(registry, 'addrbook_collisions', 'Pending tried-table collisions (test-before-evict)', [], () => [[{}, stats().addresses.collisions]]);
   mirroredCounter(registry, 'addresses_learned_total', 'New addresses added to the book, by origin', ['origin'], () => rows(counters().addressesLearned, 'origin'));
   mirroredCounter(registry, 'broadcasts_total', 'Broadcasts sent', [], () => [[{}, counters().broadcasts]]);
 

@@ -2,6 +2,7 @@
 
 import { formatEndpoint, parseEndpoint } from '../core/address/index.js';
 import { parseDuration } from '../core/duration.js';
+import { BanDurationError, MAX_BAN_DURATION_MS } from '../core/reputation/banlist.js';
 import { BanTargetError } from '../core/reputation/index.js';
 import { ConnectError, NodeStateError, type Node } from '../node/index.js';
 import { ApiError, badRequest, notFound, unavailable } from './errors.js';
@@ -219,7 +220,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
     {
       schema: documented({
         summary: 'Ban a node id, an IP or a CIDR subnet (persisted before the answer)',
-        description: 'Give the length as `duration` ("1h", "7d") or `durationMs`; neither means until unbanned.',
+        description: 'Give the length as `duration` ("1h", "7d") or `durationMs`, at most 100 years; neither means until unbanned.',
         tags: ['bans'],
         body: {
           type: 'object',
@@ -228,7 +229,8 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
           properties: {
             target: { type: 'string', minLength: 1, maxLength: 100, description: 'node id, IP, or CIDR subnet' },
             duration: { type: 'string', maxLength: 32 },
-            durationMs: { type: 'integer', minimum: 1 },
+            // No schema maximum: the handler refuses more than 100 years with a message that says what to do.
+            durationMs: { type: 'integer', minimum: 1, description: `ms, at most ${MAX_BAN_DURATION_MS} (100 years)` },
             reason: { type: 'string', maxLength: 500 },
           },
         },
@@ -246,11 +248,20 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
         }
         if (durationMs <= 0) throw badRequest('the duration must be positive', 'invalid_duration');
       }
+      // Checked here too (node.ban would throw BanDurationError) so the answer names the field the client sent.
+      if (durationMs !== undefined && durationMs > MAX_BAN_DURATION_MS) {
+        const given = body.duration !== undefined ? `duration ${JSON.stringify(body.duration)}` : `durationMs ${durationMs}`;
+        throw badRequest(
+          `${given} is too long: a ban lasts at most 100 years (${MAX_BAN_DURATION_MS} ms); leave out duration and durationMs for a ban that lasts until it is lifted`,
+          'invalid_duration',
+        );
+      }
       try {
         const ban = node.ban(body.target, { reason: body.reason?.trim() || 'banned by the operator', ...(durationMs !== undefined ? { durationMs } : {}) });
         return reply.status(201).send({ ban });
       } catch (err) {
         if (err instanceof BanTargetError) throw badRequest(err.message, 'invalid_target');
+        if (err instanceof BanDurationError) throw badRequest(err.message, 'invalid_duration');
         if (err instanceof NodeStateError) throw unavailable(err.message, 'not_running');
         throw err;
       }

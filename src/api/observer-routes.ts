@@ -5,7 +5,7 @@ import { formatEndpoint } from '../core/address/index.js';
 import type { Observer, ObservedPeer, ObservedPeerEvent, ObservedState } from '../observer/index.js';
 import { notFound } from './errors.js';
 import type { EventFeed } from './event-feed.js';
-import { mirroredCounter, readGauge } from './metrics.js';
+import { mirroredCounter, perScrape, readGauge } from './metrics.js';
 import { documented } from './openapi.js';
 import type { FastifyInstance } from './server.js';
 
@@ -115,6 +115,8 @@ export function registerObserverRoutes(app: FastifyInstance, ctx: ObserverRouteC
 }
 
 function registerObserverMetrics(registry: Registry, observer: Observer): void {
+  // Read once per scrape, shared by the metrics below.
+  const countersOf = perScrape(() => observer.counters());
   readGauge(registry, 'observed_peers', 'Peers of the observed node by track (direction) and state', ['direction', 'state'], () => {
     const c = observer.peerCounts();
     return STATES.flatMap((state) => [
@@ -123,7 +125,7 @@ function registerObserverMetrics(registry: Registry, observer: Observer): void {
     ]);
   });
   readGauge(registry, 'observed_node_reported', 'Counters the node itself last reported (inbound governor, connection manager)', ['source', 'counter'], () => {
-    const r = observer.counters().reported;
+    const r = countersOf().reported;
     const out: [Record<string, string>, number][] = [];
     const add = (source: string, obj: Record<string, unknown> | undefined) => {
       for (const [counter, v] of Object.entries(obj ?? {})) if (counter !== 'at' && typeof v === 'number') out.push([{ source, counter }, v]);
@@ -134,19 +136,19 @@ function registerObserverMetrics(registry: Registry, observer: Observer): void {
   });
   readGauge(registry, 'observed_node_restarts', 'Restarts of the observed node seen in its log', [], () => [[{}, observer.nodeStatus().restarts]]);
   mirroredCounter(registry, 'observer_log_lines_total', 'Log lines read, by outcome', ['outcome'], () => {
-    const c = observer.counters();
+    const c = countersOf();
     return [
       [{ outcome: 'parsed' }, c.linesParsed],
       [{ outcome: 'ignored' }, c.linesIgnored],
       [{ outcome: 'error' }, c.parseErrors],
     ];
   });
-  mirroredCounter(registry, 'observer_parse_errors_total', 'Log lines that could not be parsed (skipped)', [], () => [[{}, observer.counters().parseErrors]]);
+  mirroredCounter(registry, 'observer_parse_errors_total', 'Log lines that could not be parsed (skipped)', [], () => [[{}, countersOf().parseErrors]]);
   mirroredCounter(registry, 'observer_events_total', 'Log events applied, by type', ['type'], () =>
-    Object.entries(observer.counters().events).map(([type, n]) => [{ type }, n ?? 0]),
+    Object.entries(countersOf().events).map(([type, n]) => [{ type }, n ?? 0]),
   );
   mirroredCounter(registry, 'observer_reconcile_total', 'Socket reconciliation outcomes', ['outcome'], () => {
-    const r = observer.counters().reconcile;
+    const r = countersOf().reconcile;
     return [
       [{ outcome: 'run' }, r.runs],
       [{ outcome: 'discovered' }, r.discovered],

@@ -1,13 +1,14 @@
-// The HTTP server shared by the node, the hub and the observer: JSON errors, bearer auth, OpenAPI, CORS.
+// The HTTP server shared by the node, the hub and the observer: JSON errors, Host and Origin checks, bearer auth, OpenAPI, CORS.
 
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { formatEndpoint, type Endpoint } from '../core/address/index.js';
+import { AccessPolicy, type AccessOptions } from './access.js';
 import { ApiError, type ErrorBody } from './errors.js';
 import { buildOpenApi, documented, type RouteDoc } from './openapi.js';
 import { tokenMatches } from './token.js';
 
-export interface ApiServerOptions {
+export interface ApiServerOptions extends AccessOptions {
   /** Where to bind; 127.0.0.1 by default in every config. */
   listen: Endpoint;
   /** Bearer token for mutating routes; without one, mutating routes answer 403. */
@@ -30,6 +31,11 @@ export class ListenError extends Error {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What a listed origin may do: every method the API has, and the headers its clients send. */
+const CORS_METHODS = 'GET, HEAD, POST, DELETE';
+const CORS_HEADERS = 'authorization, content-type, last-event-id';
+/** Browsers cache a preflight answer this long (seconds), so a page does not preflight every call. */
+const CORS_MAX_AGE_S = 600;
 
 function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   const body: ErrorBody = { error: { code, message } };
@@ -45,6 +51,7 @@ export class ApiServer {
   readonly app: FastifyInstance;
   readonly #opts: ApiServerOptions;
   readonly #routes: RouteDoc[] = [];
+  readonly #access: AccessPolicy;
   #url: string | undefined;
 
   constructor(opts: ApiServerOptions) {
@@ -73,15 +80,37 @@ export class ApiServer {
       }
     });
 
-    // Reads are public (the API binds to loopback by default) and readable cross-origin so the devnet
-    // page can poll every node; writes need the bearer token and are same-origin only.
+    // Who may talk to the API (docs/operations.md, "Who can reach the API"). Reads need no token: the
+    // API binds to loopback by default, so they are open to this machine's users. Browsers are kept
+    // out by their same-origin policy, which holds only because (1) no response carries a wildcard
+    // CORS header — only origins the operator listed get one, reflected — and (2) requests addressed
+    // to any name but the API's own are refused, which defeats DNS rebinding. Writes also need the
+    // bearer token, which no web page has.
+    const access = new AccessPolicy(opts);
+    this.#access = access;
     app.addHook('onRequest', async (req, reply) => {
+      const host = req.headers.host;
+      if (!access.hostAllowed(host)) return sendError(reply, 403, 'host_not_allowed', access.hostRefusal(host ?? ''));
+      // Security headers on every answer: no other site may frame the dashboard (clickjacking a ban
+      // button), and browsers must not guess content types.
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('x-frame-options', 'DENY');
+      reply.header('content-security-policy', "frame-ancestors 'none'");
+      const origin = req.headers.origin;
+      if (access.hasCorsOrigins) reply.header('vary', 'Origin');
+      if (origin !== undefined) {
+        if (access.originAllowed(origin)) reply.header('access-control-allow-origin', origin);
+        else if (!access.sameOrigin(origin, host)) {
+          // A page of another site: browsers send Origin on its fetches (and on every POST/DELETE).
+          // Refusing before any work also keeps such a page from opening event streams or
+          // rendering /metrics in a loop, even though it could not read the answers.
+          return sendError(reply, 403, 'origin_not_allowed', access.originRefusal(origin));
+        }
+      }
+      if (req.method === 'OPTIONS') return; // the preflight route below answers
       // An unknown route is a 404 whoever asks: no token needed to learn it does not exist.
       if (req.is404) return;
-      if (SAFE_METHODS.has(req.method)) {
-        reply.header('access-control-allow-origin', '*');
-        return;
-      }
+      if (SAFE_METHODS.has(req.method)) return;
       if (!opts.token) {
         return sendError(reply, 403, 'read_only', 'this server has no API token, so it accepts no changes');
       }
@@ -98,6 +127,20 @@ export class ApiServer {
             : 'wrong API token: use the one in <dataDir>/api.token',
         );
       }
+    });
+
+    // CORS preflight, for listed origins only (the hook above already refused any other origin).
+    // Without an Origin it is a plain OPTIONS: say which methods exist.
+    app.options('*', async (req, reply) => {
+      if (req.headers.origin === undefined || req.headers['access-control-request-method'] === undefined) {
+        return reply.status(204).header('allow', CORS_METHODS).send();
+      }
+      return reply
+        .status(204)
+        .header('access-control-allow-methods', CORS_METHODS)
+        .header('access-control-allow-headers', CORS_HEADERS)
+        .header('access-control-max-age', String(CORS_MAX_AGE_S))
+        .send();
     });
 
     // Bodies are JSON. Tools often send JSON without saying so (fetch without headers sends text/plain,
@@ -158,6 +201,7 @@ export class ApiServer {
     }
     const addr = this.app.server.address();
     const bound = typeof addr === 'object' && addr ? addr.port : port;
+    this.#access.bound(ip, bound);
     this.#url = `http://${ip.includes(':') ? `[${ip}]` : ip}:${bound}`;
     return this.#url;
   }

@@ -16,13 +16,16 @@ export interface EventStream {
 /** Takes over the reply and turns it into an event stream; the route handler must not send anything else. */
 export function openEventStream(req: FastifyRequest, reply: FastifyReply, retryMs = 2000): EventStream {
   const res = reply.raw;
+  // The headers the server's hooks set (CORS for a listed origin, security headers) go out too:
+  // after hijack() Fastify sends nothing itself.
+  const fromHooks = reply.getHeaders() as Record<string, string | string[] | number>;
   reply.hijack();
   res.writeHead(200, {
+    ...fromHooks,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
-    'access-control-allow-origin': '*',
   });
   res.write(`retry: ${retryMs}\n\n`);
   let closed = false;

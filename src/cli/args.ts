@@ -1,6 +1,7 @@
 // A small, strict flag parser for the CLI's commands: every problem is collected, none is guessed.
 
-export type FlagKind = 'string' | 'bool' | 'int';
+/** `list`: repeatable, and each value may itself be a comma list; the values accumulate in a string[]. */
+export type FlagKind = 'string' | 'bool' | 'int' | 'list';
 
 export interface FlagSpec {
   kind: FlagKind;
@@ -11,7 +12,7 @@ export interface FlagSpec {
 }
 
 export interface ParsedArgs {
-  flags: Record<string, string | boolean | number>;
+  flags: Record<string, string | boolean | number | string[]>;
   positionals: string[];
   problems: string[];
 }
@@ -66,7 +67,10 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
         continue;
       }
     }
-    if (s.kind === 'int') {
+    if (s.kind === 'list') {
+      const prev = flags[name];
+      flags[name] = [...(Array.isArray(prev) ? prev : []), ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+    } else if (s.kind === 'int') {
       if (!/^[0-9]+$/.test(value)) problems.push(`--${name}: expected a whole number, got ${JSON.stringify(value)}`);
       else flags[name] = Number(value);
     } else flags[name] = value;

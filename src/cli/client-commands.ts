@@ -1,10 +1,12 @@
 // The CLI's clients of a running node's API: status, peers, bans, ban, unban, connect, disconnect, explain.
 
 import { formatDuration, parseDuration } from '../core/duration.js';
-import { flagsHelp, parseArgs, type FlagSpec } from './args.js';
+import { MAX_BAN_DURATION_MS } from '../core/reputation/banlist.js';
+import { flagsHelp, parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import { ClientError, NodeClient } from './client.js';
 import type { CliIo } from './io.js';
 import { formatBytes, formatTime, renderTable, shortId } from './table.js';
+import { safeJsonText, safeText } from './terminal-text.js';
 
 const COMMON: Record<string, FlagSpec> = {
   api: { kind: 'string', value: 'URL', help: "the node's API (default: <data-dir>/api.url, else http://127.0.0.1:7001)" },
@@ -20,7 +22,7 @@ interface ClientCommand {
   flags?: Record<string, FlagSpec>;
   /** Positional arguments required (exactly). */
   args: number;
-  run(c: NodeClient, args: string[], flags: Record<string, string | boolean | number>, io: CliIo): Promise<unknown>;
+  run(c: NodeClient, args: string[], flags: ParsedArgs['flags'], io: CliIo): Promise<unknown>;
 }
 
 interface PeerJson {
@@ -101,7 +103,11 @@ function bansTable(bans: BanJson[], now: number): string {
   );
 }
 
-/** One history line of `explain`: time, what happened, and why. */
+/**
+ * One history line of `explain`: time, what happened, and why. Each piece is escaped on its own:
+ * reasons and data quote peers (a DISCONNECT message, a user agent), and a newline in one would
+ * otherwise print as a forged history line.
+ */
 function explainLine(e: EventJson): string {
   const what: Record<string, string> = {
     'peer:discovered': 'address learned',
@@ -121,10 +127,10 @@ function explainLine(e: EventJson): string {
   const data = e.data ?? {};
   const extra = Object.entries(data)
     .filter(([k]) => !['direction'].includes(k))
-    .map(([k, v]) => `${k}=${/At$/.test(k) && typeof v === 'number' && v > 1e12 ? formatTime(v) : String(v)}`)
+    .map(([k, v]) => `${safeText(k)}=${/At$/.test(k) && typeof v === 'number' && v > 1e12 ? formatTime(v) : safeText(typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))}`)
     .join(' ');
-  const dir = data.direction ? ` ${String(data.direction)}` : '';
-  return `${formatTime(e.at)}  ${(what[e.kind] ?? e.kind).padEnd(17)} ${e.endpoint ?? ''}${dir}  — ${e.reason ?? ''}${extra ? `  (${extra})` : ''}`;
+  const dir = data.direction ? ` ${safeText(String(data.direction))}` : '';
+  return `${formatTime(e.at)}  ${safeText(what[e.kind] ?? e.kind).padEnd(17)} ${safeText(e.endpoint ?? '')}${dir}  — ${safeText(e.reason ?? '')}${extra ? `  (${extra})` : ''}`;
 }
 
 const COMMANDS: Record<string, ClientCommand> = {
@@ -151,9 +157,9 @@ const COMMANDS: Record<string, ClientCommand> = {
       const inb = s.peers.inbound.hot + s.peers.inbound.warm;
       io.out(
         [
-          `${s.mode} ${s.id}  (peerwarden ${s.version}, network ${s.network}, up ${formatDuration(s.uptimeMs)})`,
-          `health     ${s.health.status}: ${s.health.reason}`,
-          `listening  ${s.listen.join(', ')}  API ${c.baseUrl}`,
+          `${safeText(s.mode)} ${safeText(s.id)}  (peerwarden ${safeText(s.version)}, network ${safeText(s.network)}, up ${formatDuration(s.uptimeMs)})`,
+          `health     ${safeText(s.health.status)}: ${safeText(s.health.reason)}`,
+          `listening  ${safeText(s.listen.join(', '))}  API ${safeText(c.baseUrl)}`,
           `outbound   ${out}/${s.targets.outbound} (hot ${s.peers.outbound.hot}/${s.targets.hot}, warm ${s.peers.outbound.warm})`,
           `inbound    ${inb}/${s.targets.maxInbound} (hot ${s.peers.inbound.hot}, warm ${s.peers.inbound.warm})`,
           `addresses  ${s.addresses.total} known (${s.addresses.tried} tried, ${s.addresses.new} new)`,
@@ -200,7 +206,7 @@ const COMMANDS: Record<string, ClientCommand> = {
       if (typeof flags.for === 'string') body.durationMs = parseDuration(flags.for);
       const r = (await c.post('/api/v1/bans', body)) as { ban: BanJson };
       if (flags.json) return r;
-      io.out(`banned ${r.ban.target} (${r.ban.kind}) ${r.ban.expiresAt ? `until ${formatTime(r.ban.expiresAt)}` : 'until unbanned'}: ${r.ban.reason}\n`);
+      io.out(`banned ${safeText(r.ban.target)} (${safeText(r.ban.kind)}) ${r.ban.expiresAt ? `until ${formatTime(r.ban.expiresAt)}` : 'until unbanned'}: ${safeText(r.ban.reason)}\n`);
       return undefined;
     },
   },
@@ -212,7 +218,7 @@ const COMMANDS: Record<string, ClientCommand> = {
       const target = await fullId(c, given!);
       const r = await c.delete(`/api/v1/bans/${enc(target)}`);
       if (flags.json) return r;
-      io.out(`unbanned ${target}\n`);
+      io.out(`unbanned ${safeText(target)}\n`);
       return undefined;
     },
   },
@@ -224,7 +230,7 @@ const COMMANDS: Record<string, ClientCommand> = {
     async run(c, [endpoint], flags, io) {
       const r = (await c.post('/api/v1/peers', { endpoint, static: flags.static === true })) as { peer: PeerJson };
       if (flags.json) return r;
-      io.out(`connected to ${r.peer.endpoint}: ${r.peer.id} (${r.peer.direction}, ${r.peer.temperature}${r.peer.static ? ', static' : ''})\n`);
+      io.out(`connected to ${safeText(r.peer.endpoint)}: ${safeText(r.peer.id)} (${safeText(r.peer.direction)}, ${safeText(r.peer.temperature)}${r.peer.static ? ', static' : ''})\n`);
       return undefined;
     },
   },
@@ -236,7 +242,7 @@ const COMMANDS: Record<string, ClientCommand> = {
       const id = await fullId(c, given!);
       const r = await c.delete(`/api/v1/peers/${enc(id)}`);
       if (flags.json) return r;
-      io.out(`disconnected ${shortId(id)}\n`);
+      io.out(`disconnected ${safeText(shortId(id))}\n`);
       return undefined;
     },
   },
@@ -256,13 +262,14 @@ const COMMANDS: Record<string, ClientCommand> = {
         history: EventJson[];
       };
       if (flags.json) return r;
-      const lines = [`peer ${r.id}`];
+      const lines = [`peer ${safeText(r.id)}`];
       if (r.peer) {
         lines.push(
-          `now        connected ${r.peer.direction} at ${r.peer.endpoint}, ${r.peer.temperature}, score ${r.peer.score.toFixed(1)}${r.peer.busy ? ', busy' : ''}${r.peer.static ? ', static' : ''}`,
+          `now        connected ${safeText(r.peer.direction)} at ${safeText(r.peer.endpoint)}, ${safeText(r.peer.temperature)}, score ${r.peer.score.toFixed(1)}${r.peer.busy ? ', busy' : ''}${r.peer.static ? ', static' : ''}` +
+            (r.peer.userAgent ? `, agent ${safeText(r.peer.userAgent)}` : ''),
         );
       } else lines.push('now        not connected');
-      if (r.ban) lines.push(`ban        ${r.ban.reason} (${r.ban.expiresAt ? `until ${formatTime(r.ban.expiresAt)}` : 'until unbanned'})`);
+      if (r.ban) lines.push(`ban        ${safeText(r.ban.reason)} (${r.ban.expiresAt ? `until ${formatTime(r.ban.expiresAt)}` : 'until unbanned'})`);
       lines.push('', `history (${r.history.length} events, oldest first):`);
       for (const e of r.history) lines.push(`  ${explainLine(e)}`);
       io.out(`${lines.join('\n')}\n`);
@@ -289,7 +296,11 @@ export async function runClientCommand(name: string, argv: string[], io: CliIo):
   }
   if (typeof flags.for === 'string') {
     try {
-      parseDuration(flags.for);
+      const ms = parseDuration(flags.for);
+      if (ms <= 0) problems.push(`--for: a ban must last longer than 0 (got ${JSON.stringify(flags.for)}); leave --for out to ban until unbanned`);
+      else if (ms > MAX_BAN_DURATION_MS) {
+        problems.push(`--for ${flags.for} is too long: a ban lasts at most 100 years (5217w); leave --for out to ban until unbanned`);
+      }
     } catch (err) {
       problems.push(`--for: ${(err as Error).message}`);
     }
@@ -304,13 +315,17 @@ export async function runClientCommand(name: string, argv: string[], io: CliIo):
     dataDir: (flags['data-dir'] as string | undefined) ?? process.env.PEERWARDEN_DATA_DIR ?? './peerwarden-data',
     env: process.env,
   });
+  // Fields are escaped where they are formatted (so a newline in one cannot forge a line); this
+  // last pass guarantees that nothing a command prints carries a control character but newline.
+  const safeIo: CliIo = { out: (t) => io.out(safeText(t, { keepNewlines: true })), err: (t) => io.err(safeText(t, { keepNewlines: true })) };
   try {
-    const json = await cmd.run(client, positionals, flags, io);
-    if (flags.json) io.out(`${JSON.stringify(json, null, 2)}\n`);
+    const json = await cmd.run(client, positionals, flags, safeIo);
+    if (flags.json) io.out(`${safeJsonText(JSON.stringify(json, null, 2))}\n`);
     return 0;
   } catch (err) {
     if (err instanceof ClientError) {
-      io.err(`peerwarden ${name}: ${err.message}\n`);
+      // The node's message may quote a peer (a refused dial names the remote's reason).
+      io.err(`peerwarden ${name}: ${safeText(err.message)}\n`);
       return err.exitCode;
     }
     throw err;

@@ -36,6 +36,20 @@ export const NODE_KEYS: readonly KeySpec[] = [
   { flag: 'max-total', env: 'MAX_TOTAL', path: ['targets', 'maxTotal'], kind: 'int', help: 'all connections (default 125)' },
   { flag: 'max-inbound-per-ip', env: 'MAX_INBOUND_PER_IP', path: ['targets', 'maxInboundPerIp'], kind: 'int', help: 'inbound connections per IP (default 4)' },
   { flag: 'api-listen', env: 'API_LISTEN', path: ['api', 'listen'], kind: 'string', help: 'HTTP API ip:port (default 127.0.0.1:<p2p port + 1>)' },
+  {
+    flag: 'api-cors-origin',
+    env: 'API_CORS_ORIGINS',
+    path: ['api', 'corsOrigins'],
+    kind: 'list',
+    help: 'web origin whose pages may use the API, e.g. https://ops.example.org (repeatable; none by default)',
+  },
+  {
+    flag: 'api-allowed-host',
+    env: 'API_ALLOWED_HOSTS',
+    path: ['api', 'allowedHosts'],
+    kind: 'list',
+    help: 'host name the API answers to besides its own address and localhost, e.g. a proxy\'s (repeatable)',
+  },
   { flag: 'log-level', env: 'LOG_LEVEL', path: ['logLevel'], kind: 'string', help: 'trace, debug, info, warn, error, fatal or silent' },
   { flag: 'user-agent', env: 'USER_AGENT', path: ['userAgent'], kind: 'string', help: 'name sent in HELLO (≤ 64 bytes)' },
 ];

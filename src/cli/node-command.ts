@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { startNodeApi, type NodeApi } from '../api/node-api.js';
 import { ListenError } from '../api/server.js';
 import { loadOrCreateToken } from '../api/token.js';
-import { ConfigError, createNode, type Node, type PeerEvent } from '../node/index.js';
+import { ConfigError, createNode, NODE_KEY_FILE, type Node, type PeerEvent } from '../node/index.js';
 import { systemScheduler } from '../platform/index.js';
-import { describeRebucket, lockHolderOf, LOCK_FILE, StoreError } from '../store/index.js';
+import { describeRebucket, describeReset, lockHolderOf, LOCK_FILE, StoreError, type ResetReport } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { API_URL_FILE } from './client.js';
 import { loadNodeConfig, nodeFlagsHelp } from './config-sources.js';
@@ -117,8 +117,18 @@ export async function runNodeCommand(argv: string[], io: CliIo, mode: 'node' | '
   }
 
   let node: Node;
+  // The store resets the address book when the node starts (it holds the data dir's lock then);
+  // the report comes back here because the log is the operator's only view of what the reset
+  // kept and lost and of where the backup went. The node key is a file of its own, never reset.
+  const logReset = (report: ResetReport) => {
+    const nodeKey = join(resolve(dataDir), NODE_KEY_FILE);
+    const text = `${describeReset(report)} The node key ${nodeKey} is not in the database and was not touched (node id ${node.id.slice(0, 12)}).`;
+    if (report.method === 'salvaged' || !report.keptOtherData) log.warn({ reset: report, nodeKey, id: node.id }, text);
+    else log.info({ reset: report, nodeKey, id: node.id }, text);
+  };
   try {
-    node = await createNode({ ...loaded.input, dataDir }, { resetAddressBook: loaded.extras['reset-address-book'] === true });
+    const reset = loaded.extras['reset-address-book'] === true;
+    node = await createNode({ ...loaded.input, dataDir }, reset ? { resetAddressBook: true, onAddressBookReset: logReset } : {});
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message);
     return fail(`could not start: ${(err as Error).message}`);

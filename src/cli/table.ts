@@ -1,7 +1,14 @@
 // Plain-text tables and human-friendly numbers for the CLI's default (non-JSON) output.
 
-/** Renders rows under a header with columns padded to fit; numbers (and cells starting with a digit) align right. */
-export function renderTable(header: string[], rows: string[][]): string {
+import { safeText } from './terminal-text.js';
+
+/**
+ * Renders rows under a header with columns padded to fit; numbers (and cells starting with a digit)
+ * align right. Every cell goes through safeText: cells hold peer-chosen text (user agents,
+ * DISCONNECT reasons), and an escape sequence or newline in one must not reach the terminal.
+ */
+export function renderTable(header: string[], unsafeRows: string[][]): string {
+  const rows = unsafeRows.map((r) => r.map((c) => safeText(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[0-9][0-9.,]*\s?[A-Za-z%]*$|^$/.test(r[i] ?? '')));
   const line = (cells: string[]) =>

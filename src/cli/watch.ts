@@ -5,6 +5,7 @@ import { registerDashboard } from '../api/dashboard.js';
 import { feedObserverEvents, registerObserverRoutes } from '../api/observer-routes.js';
 import { parseEndpoint } from '../core/address/index.js';
 import { parseDuration } from '../core/duration.js';
+import { parseAllowedHost, parseCorsOrigin } from '../node/config.js';
 import { createObserver, DEFAULT_NODE_PORT, ObserverConfigError, type ObserverOptions } from '../observer/index.js';
 import { VERSION } from '../version.js';
 import { flagsHelp, parseArgs, type FlagSpec } from './args.js';
@@ -21,6 +22,8 @@ const FLAGS: Record<string, FlagSpec> = {
   'node-port': { kind: 'int', value: 'PORT', help: `the node's node-to-node port (default ${DEFAULT_NODE_PORT})` },
   'api-port': { kind: 'int', value: 'PORT', help: `serve the API on 127.0.0.1:PORT (default ${DEFAULT_WATCH_API})` },
   'api-listen': { kind: 'string', value: 'IP:PORT', help: 'serve the API on this address instead' },
+  'api-cors-origin': { kind: 'list', value: 'ORIGIN', help: 'web origin whose pages may read the API, e.g. https://ops.example.org (repeatable; none by default)' },
+  'api-allowed-host': { kind: 'list', value: 'NAME', help: "host name the API answers to besides its own address and localhost, e.g. a proxy's (repeatable)" },
   since: { kind: 'string', value: 'WHEN', help: 'backfill only events after this (ISO time, or a duration ago such as 6h)' },
   forward: { kind: 'string', value: 'URL', help: 'POST each peer event as JSON to this collector' },
   reconcile: { kind: 'bool', help: 'check the socket table every interval (default on; --no-reconcile for copied logs)' },
@@ -88,6 +91,18 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     problems.push(`API address: ${(err as Error).message}`);
   }
+  // The same rules as a node's api.corsOrigins and api.allowedHosts (docs/operations.md).
+  const accessList = (flag: string, parse: (s: string) => string | { problem: string }): string[] => {
+    const out: string[] = [];
+    for (const v of (flags[flag] as string[] | undefined) ?? []) {
+      const r = parse(v);
+      if (typeof r === 'string') out.push(r);
+      else problems.push(`--${flag}: ${r.problem}`);
+    }
+    return out;
+  };
+  const corsOrigins = accessList('api-cors-origin', parseCorsOrigin);
+  const allowedHosts = accessList('api-allowed-host', parseAllowedHost);
   const level = (flags['log-level'] as string | undefined) ?? 'info';
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level)) problems.push(`--log-level: unknown level ${JSON.stringify(level)}`);
   if (problems.length) {
@@ -118,7 +133,15 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
   const startedAt = Date.now();
-  const api = createApiServer({ listen: apiListen, title: 'peerwarden observer API', version: VERSION });
+  const api = createApiServer({
+    listen: apiListen,
+    title: 'peerwarden observer API',
+    version: VERSION,
+    corsOrigins,
+    allowedHosts,
+    hostsHint: '--api-allowed-host',
+    originsHint: '--api-cors-origin',
+  });
   feedObserverEvents(observer, api.feed);
   registerDashboard(api.server.app);
   registerObserverRoutes(api.server.app, { observer, feed: api.feed, registry: api.registry, version: VERSION, startedAt, now: Date.now });

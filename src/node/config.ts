@@ -25,9 +25,27 @@ export interface NodeConfig {
   allowPrivate?: boolean;
   allowLoopback?: boolean;
   targets?: Partial<Targets>;
-  api?: { listen?: string } | false;
+  limits?: Partial<Limits>;
+  api?: ApiConfig | false;
   logLevel?: LogLevel;
   userAgent?: string;
+}
+
+/** The HTTP API's settings (docs/operations.md, "Who can reach the API"). */
+export interface ApiConfig {
+  /** Where to serve it; default 127.0.0.1:<p2p port + 1>. */
+  listen?: string;
+  /**
+   * Web origins (`https://ops.example.org`, `http://127.0.0.1:8080`) whose pages may read the API
+   * and, with the token, change the node. Exact origins only; none by default.
+   */
+  corsOrigins?: string[];
+  /**
+   * Host names (`node1.example.org`, or `name:port`) the API answers to besides its own address
+   * and localhost: the name a reverse proxy or an operator uses to reach it. Requests addressed to
+   * any other name are refused (DNS rebinding).
+   */
+  allowedHosts?: string[];
 }
 
 export interface Targets {
@@ -68,10 +86,23 @@ export interface ResolvedConfig {
   allowPrivate: boolean;
   allowLoopback: boolean;
   targets: Targets;
-  api: { listen: Endpoint } | false;
+  limits: Limits;
+  api: { listen: Endpoint; corsOrigins: string[]; allowedHosts: string[] } | false;
   logLevel: LogLevel;
   userAgent: string;
 }
+
+/** What remote parties can make the node hold: budgets that bound memory and slots under attack. */
+export interface Limits {
+  /** Bytes all outbound queues together may hold; past it the peers holding most are dropped. */
+  sendBudgetBytes: number;
+  /** Inbound connections still handshaking, node-wide: they wait in a pool and never hold an inbound slot. */
+  maxPendingHandshakes: number;
+  /** Of those, from one IP address. */
+  maxPendingPerIp: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = { sendBudgetBytes: 64 * 1024 * 1024, maxPendingHandshakes: 64, maxPendingPerIp: 4 };
 
 export const DEFAULT_TARGETS: Readonly<Targets> = { hot: 8, outbound: 12, maxInbound: 100, maxTotal: 125, maxInboundPerIp: 4 };
 
@@ -98,11 +129,16 @@ const TOP_KEYS = [
   'allowPrivate',
   'allowLoopback',
   'targets',
+  'limits',
   'api',
   'logLevel',
   'userAgent',
 ] as const;
 const TARGET_KEYS = Object.keys(DEFAULT_TARGETS) as (keyof Targets)[];
+const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
+/** The smallest send budget that makes sense: one largest frame (4 MiB) and its header must fit. */
+const MIN_SEND_BUDGET = 4 * 1024 * 1024 + 5;
+const API_KEYS = ['listen', 'corsOrigins', 'allowedHosts'] as const;
 
 const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
 const NODE_ID = /^[0-9a-f]{64}$/;
@@ -162,6 +198,45 @@ export function parseHostPort(text: string, defaultPort: number | undefined): Ho
     if (!HOSTNAME.test(host)) return `${show(text)}: ${show(host)} is neither an IP address nor a DNS name`;
     return { host: host.toLowerCase().replace(/\.$/, ''), port };
   }
+}
+
+/**
+ * An origin allowed to read the API cross-origin, exactly as a browser sends it in `Origin`
+ * (scheme, lower-case host, port only when not the scheme's default, no path), or a problem.
+ * Origins are compared as strings, so a near miss is refused here with the right spelling rather
+ * than silently never matching.
+ */
+export function parseCorsOrigin(text: string): string | { problem: string } {
+  if (text === '*') {
+    return { problem: 'a wildcard would let every web page the operator opens read the node: list the exact origins, e.g. "https://ops.example.org"' };
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { problem: `${show(text)} is not an origin: write scheme://host[:port], e.g. "https://ops.example.org" or "http://127.0.0.1:8080"` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `${show(text)}: only http and https origins can be allowed` };
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    return { problem: `${show(text)} is a URL, not an origin: drop everything after the host and port (use ${show(url.origin)})` };
+  }
+  if (url.origin !== text) return { problem: `${show(text)}: browsers send this origin as ${show(url.origin)}; write it that way` };
+  return url.origin;
+}
+
+/**
+ * A Host header value the API accepts besides its own address: `name` (any port) or `name:port`,
+ * with `name` a DNS name or an IP ([brackets] around IPv6). Returned lower-case, IPs normalised.
+ */
+export function parseAllowedHost(text: string): string | { problem: string } {
+  if (text === '*' || text.includes('*')) {
+    return { problem: 'wildcards are not accepted: they would let any DNS name (DNS rebinding) reach the API; list each name' };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { problem: `${show(text)} is a URL: give only the host name (and port), e.g. "node1.example.org"` };
+  const r = parseHostPort(text, -1);
+  if (typeof r === 'string') return { problem: r };
+  const name = r.host.includes(':') ? `[${r.host}]` : r.host;
+  return r.port === -1 ? name : `${name}:${r.port}`;
 }
 
 function parsePeerRef(text: string): PeerRef | string {
@@ -312,25 +387,60 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     }
   }
 
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  if (cfg.limits !== undefined) {
+    const l = cfg.limits as Record<string, unknown>;
+    if (l === null || typeof l !== 'object' || Array.isArray(l)) problems.push(`limits: expected an object, got ${show(l)}`);
+    else {
+      for (const [k, v] of Object.entries(l)) {
+        if (!(LIMIT_KEYS as string[]).includes(k)) problems.push(unknownKeyProblem('limits.', k, LIMIT_KEYS));
+        else if (k === 'sendBudgetBytes') {
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_SEND_BUDGET || v > 2 ** 40) {
+            problems.push(`limits.sendBudgetBytes: expected a whole number of bytes from ${MIN_SEND_BUDGET} (one largest frame) to 2^40, got ${show(v)}`);
+          } else limits.sendBudgetBytes = v;
+        } else if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100_000) {
+          problems.push(`limits.${k}: expected a whole number 1-100000, got ${show(v)}`);
+        } else limits[k as keyof Limits] = v;
+      }
+    }
+  }
+
   // The API sits next to the p2p port, on 127.0.0.1 — or on the node's own loopback address when it
   // listens on one (127.2.0.1:7000 → 127.2.0.1:7001), so nodes of a devnet do not collide.
   const p2pPort = listen[0]?.port ?? DEFAULT_PORT;
   const apiIp = listen[0] && classify(listen[0].ip) === 'loopback' ? listen[0].ip : '127.0.0.1';
-  let api: ResolvedConfig['api'] = { listen: { ip: apiIp, port: p2pPort === 0 ? 0 : Math.min(65535, p2pPort + 1) } };
+  let api: ResolvedConfig['api'] = { listen: { ip: apiIp, port: p2pPort === 0 ? 0 : Math.min(65535, p2pPort + 1) }, corsOrigins: [], allowedHosts: [] };
   if (cfg.api === false) api = false;
   else if (cfg.api !== undefined) {
     const a = cfg.api as Record<string, unknown>;
-    if (a === null || typeof a !== 'object' || Array.isArray(a)) problems.push(`api: expected { listen } or false, got ${show(a)}`);
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) problems.push(`api: expected { listen, corsOrigins, allowedHosts } or false, got ${show(a)}`);
     else {
-      for (const k of Object.keys(a)) if (k !== 'listen') problems.push(unknownKeyProblem('api.', k, ['listen']));
+      for (const k of Object.keys(a)) if (!(API_KEYS as readonly string[]).includes(k)) problems.push(unknownKeyProblem('api.', k, API_KEYS));
       if (a.listen !== undefined) {
         try {
           if (typeof a.listen !== 'string') throw new Error(`expected "ip:port", got ${show(a.listen)}`);
-          api = { listen: parseEndpoint(a.listen) };
+          api.listen = parseEndpoint(a.listen);
         } catch (err) {
           problems.push(`api.listen: ${(err as Error).message}`);
         }
       }
+      const apiList = (key: 'corsOrigins' | 'allowedHosts', parse: (s: string) => string | { problem: string }): string[] => {
+        const v = a[key];
+        if (v === undefined) return [];
+        if (!Array.isArray(v)) {
+          problems.push(`api.${key}: expected a list of strings, got ${show(v)}`);
+          return [];
+        }
+        const out: string[] = [];
+        v.forEach((item, i) => {
+          const r = typeof item === 'string' ? parse(item) : { problem: `expected a string, got ${show(item)}` };
+          if (typeof r === 'string') out.push(r);
+          else problems.push(`api.${key}[${i}]: ${r.problem}`);
+        });
+        return [...new Set(out)];
+      };
+      api.corsOrigins = apiList('corsOrigins', parseCorsOrigin);
+      api.allowedHosts = apiList('allowedHosts', parseAllowedHost);
     }
   }
 
@@ -358,6 +468,7 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     allowPrivate,
     allowLoopback,
     targets,
+    limits,
     api,
     logLevel,
     userAgent,

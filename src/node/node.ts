@@ -5,6 +5,7 @@ import type { Scheduler } from '../core/clock.js';
 import { inspectGovernor, type GovernorView } from '../core/governor/index.js';
 import type { Random } from '../core/random.js';
 import { isPenalty, type BanEntry, type Penalty, type ReportOutcome } from '../core/reputation/index.js';
+import { checkBanDuration } from '../core/reputation/banlist.js';
 import { PeerGoneError } from '../core/requests/errors.js';
 import { TypedEmitter, type NodeIdentity } from '../net/index.js';
 import type { StoredEvent } from '../store/index.js';
@@ -231,8 +232,15 @@ export class Node {
 
   // ---------------------------------------------------------------- bans
 
-  /** Bans a node id, an IP or a CIDR subnet (persisted before this returns); matching peers are closed. */
+  /**
+   * Bans a node id, an IP or a CIDR subnet (persisted before this returns); matching peers are closed.
+   * `durationMs` is at most MAX_BAN_DURATION_MS (100 years); omit it for a ban until lifted. Throws
+   * BanDurationError for a duration out of range and BanTargetError for a bad target.
+   */
   ban(target: string, opts: { durationMs?: number; reason: string }): BanEntry {
+    // Checked before anything else so a bad duration is reported the same way whether the node runs or not.
+    const badDuration = opts?.durationMs === undefined ? undefined : checkBanDuration(opts.durationMs);
+    if (badDuration) throw badDuration;
     const s = this.#require();
     const reason = opts?.reason || 'banned by the operator';
     return s.bridge.ban(target, { reason, ...(opts?.durationMs !== undefined ? { durationMs: opts.durationMs } : {}) });

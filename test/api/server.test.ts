@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/create.js';
 import { ApiError } from '../../src/api/errors.js';
@@ -5,10 +6,14 @@ import { ListenError } from '../../src/api/server.js';
 
 const TOKEN = 'a'.repeat(64);
 const parts = createApiServer({ listen: { ip: '127.0.0.1', port: 0 }, token: TOKEN, title: 'test', version: '1.2.3' });
-const { app } = parts.server;
+const { app: rawApp } = parts.server;
+/** The server answers only requests addressed to its own address: inject's default Host (localhost:80) is not. */
+const app = {
+  inject: (o: InjectOptions) => rawApp.inject({ ...o, headers: { host: new URL(parts.server.url).host, ...o.headers } }),
+};
 const state = { items: [] as string[] };
-app.get('/api/v1/things', async () => ({ things: state.items, flags: 1n << 63n }));
-app.post(
+rawApp.get('/api/v1/things', async () => ({ things: state.items, flags: 1n << 63n }));
+rawApp.post(
   '/api/v1/things',
   {
     schema: {
@@ -28,11 +33,13 @@ beforeAll(() => parts.server.start());
 afterAll(() => parts.server.close());
 
 describe('ApiServer', () => {
-  it('serves JSON with bigints as strings and lets any origin read', async () => {
+  it('serves JSON with bigints as strings, with no CORS header for anyone', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/things' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ things: [], flags: '9223372036854775808' });
-    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('requires the bearer token on mutating routes', async () => {
@@ -135,7 +142,10 @@ describe('ApiServer', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/history?limit=-1' })).statusCode).toBe(400);
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.headers['content-type']).toMatch(/text\/plain/);
-    expect(metrics.body).toMatch(/peerwarden_nodejs_eventloop_lag_seconds/);
+    // Process metrics under their standard names, so stock Node.js dashboards work.
+    expect(metrics.body).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(metrics.body).toMatch(/^process_cpu_seconds_total /m);
+    expect(metrics.body).not.toMatch(/^# TYPE \S+_total gauge/m);
   });
 
   it('explains a port already in use', async () => {
@@ -149,8 +159,10 @@ describe('ApiServer', () => {
   it('refuses changes when it has no token', async () => {
     const ro = createApiServer({ listen: { ip: '127.0.0.1', port: 0 }, title: 't', version: '0' });
     ro.server.app.post('/api/v1/x', async () => ({}));
-    const res = await ro.server.app.inject({ method: 'POST', url: '/api/v1/x', payload: {} });
+    await ro.server.start();
+    const res = await ro.server.app.inject({ method: 'POST', url: '/api/v1/x', payload: {}, headers: { host: new URL(ro.server.url).host } });
     expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('read_only');
     await ro.server.close();
   });
 });

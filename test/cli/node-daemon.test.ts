@@ -172,7 +172,9 @@ describe('/api/v1', () => {
       'peerwarden_bans_total{action="added"}',
       'peerwarden_addrbook_entries{table="new"}',
       'peerwarden_request_duration_seconds',
-      'peerwarden_nodejs_eventloop_lag_seconds',
+      // Process metrics under their standard names (stock Node.js dashboards).
+      '\nnodejs_eventloop_lag_seconds ',
+      '\nprocess_cpu_seconds_total ',
     ]) {
       expect(metrics, family).toContain(family);
     }

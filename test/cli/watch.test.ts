@@ -59,6 +59,42 @@ describe('peerwarden watch', () => {
     expect(r.stderr).toMatch(/--grace: invalid duration/);
   });
 
+  it('protects its API like a node\u2019s: other Host names and other sites\u2019 pages are refused, listed ones served', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-watch-access-'));
+    const log = join(dir, 'node.json');
+    copyFileSync(FIXTURE, log);
+    const cli = startCli(['watch', '--log', log, '--no-reconcile', '--api-port', '0', '--api-allowed-host', 'observer.example', '--api-cors-origin', 'https://ops.example.org']);
+    try {
+      const [, url] = await cli.waitFor(/API and dashboard at (http:\/\/127\.0\.0\.1:\d+)\//);
+      const { request } = await import('node:http');
+      const get = (headers: Record<string, string>) =>
+        new Promise<{ status: number; acao: string | undefined; body: string }>((resolve, reject) => {
+          const u = new URL(`${url}/api/v1/peers`);
+          const req = request({ host: u.hostname, port: u.port, path: u.pathname, headers, setHost: !headers.host }, (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, acao: res.headers['access-control-allow-origin'] as string | undefined, body }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      expect((await get({})).status).toBe(200);
+      expect((await get({ host: 'observer.example' })).status).toBe(200);
+      const rebound = await get({ host: `rebind.example:${new URL(url!).port}` });
+      expect(rebound.status).toBe(403);
+      expect(rebound.body).toMatch(/host_not_allowed.*--api-allowed-host/);
+      expect(await get({ origin: 'https://evil.example' })).toMatchObject({ status: 403, acao: undefined });
+      expect(await get({ origin: 'https://ops.example.org' })).toMatchObject({ status: 200, acao: 'https://ops.example.org' });
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    expect(await cli.exit()).toBe(0);
+    const bad = await runCli(['watch', '--stdin', '--api-allowed-host', '*', '--api-cors-origin', 'https://ops.example.org/x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--api-allowed-host: wildcards are not accepted/);
+    expect(bad.stderr).toMatch(/--api-cors-origin: .* is a URL, not an origin/);
+  });
+
   it('waits for a log file that does not exist yet, like tail -F, and says so', async () => {
     const cli = startCli(['watch', '--log', '/nonexistent/node.json', '--no-reconcile', '--api-port', '0']);
     await cli.waitFor(/\/nonexistent\/node\.json does not exist yet; waiting for it/);

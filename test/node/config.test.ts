@@ -39,11 +39,11 @@ describe('resolveConfig', () => {
   it('puts the API next to the p2p port and keeps dataDir null for in-memory nodes', () => {
     const c = resolveConfig({ listen: '127.1.0.1:9000', dataDir: null });
     // On the node's own loopback address, so the nodes of a devnet do not collide.
-    expect(c.api).toEqual({ listen: { ip: '127.1.0.1', port: 9001 } });
-    expect(resolveConfig({ listen: '0.0.0.0:9000' }).api).toEqual({ listen: { ip: '127.0.0.1', port: 9001 } });
-    expect(resolveConfig({ listen: '10.1.2.3:9000' }).api).toEqual({ listen: { ip: '127.0.0.1', port: 9001 } });
+    expect(c.api).toMatchObject({ listen: { ip: '127.1.0.1', port: 9001 } });
+    expect(resolveConfig({ listen: '0.0.0.0:9000' }).api).toMatchObject({ listen: { ip: '127.0.0.1', port: 9001 } });
+    expect(resolveConfig({ listen: '10.1.2.3:9000' }).api).toMatchObject({ listen: { ip: '127.0.0.1', port: 9001 } });
     expect(c.dataDir).toBeNull();
-    expect(resolveConfig({ listen: '127.0.0.1:0' }).api).toEqual({ listen: { ip: '127.0.0.1', port: 0 } });
+    expect(resolveConfig({ listen: '127.0.0.1:0' }).api).toEqual({ listen: { ip: '127.0.0.1', port: 0 }, corsOrigins: [], allowedHosts: [] });
     expect(resolveConfig({ api: false }).api).toBe(false);
   });
 

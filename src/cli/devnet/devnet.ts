@@ -79,7 +79,10 @@ export async function runDevnet(argv: string[], io: CliIo): Promise<number> {
   let views: NodeView[] = [];
   let verdict: NetworkVerdict = { ok: false, component: 0, problems: ['starting'] };
 
-  // The network page: one JSON snapshot of every node for the devnet view of the dashboard.
+  // The network page: one JSON snapshot of every node for the devnet view of the dashboard. The page
+  // reads only this snapshot, from its own origin: the nodes' APIs allow no other origin (no CORS
+  // header; docs/operations.md, "Who can reach the API"), so this process polls them and the
+  // browser never calls them across origins. Its links open each node's own dashboard.
   const ui = new ApiServer({ listen: { ip: '127.0.0.1', port: uiPort }, title: 'peerwarden devnet', version: VERSION });
   ui.app.get('/api/devnet', async () => ({ startedAt, nodes: views, verdict }));
   registerDashboard(ui.app, undefined, 'devnet.html');

@@ -2,6 +2,7 @@
 
 import { formatDuration } from '../../core/duration.js';
 import { renderTable, shortId } from '../table.js';
+import { safeText } from '../terminal-text.js';
 import type { NetworkVerdict, NodeView } from './monitor.js';
 
 export function renderSummary(views: NodeView[], verdict: NetworkVerdict, elapsedMs: number, uiUrl: string | undefined): string {
@@ -18,6 +19,7 @@ export function renderSummary(views: NodeView[], verdict: NetworkVerdict, elapse
     v.lastEvent ? `${formatDuration(now - v.lastEvent.at)} ago ${v.lastEvent.kind.replace('peer:', '')}: ${v.lastEvent.reason ?? ''}`.slice(0, 60) : '',
   ]);
   const table = renderTable(['#', 'ID', 'IP', 'HOT', 'WARM', 'IN', 'ADDRS', 'HEALTH', 'LAST EVENT'], rows);
-  const state = verdict.ok ? 'every node at its targets (or fully meshed), one connected graph' : verdict.problems[0] ?? '';
+  // renderTable escapes its cells (the last event's reason may quote a peer); the state line gets the same.
+  const state = safeText(verdict.ok ? 'every node at its targets (or fully meshed), one connected graph' : verdict.problems[0] ?? '');
   return `devnet: ${views.length} nodes, up ${formatDuration(elapsedMs)}${uiUrl ? `, network view at ${uiUrl}/` : ''}\n${table}${state}\n`;
 }

@@ -6,18 +6,20 @@ import { ADDRESS_ORIGINS, type AddressBookStats, type AddressOrigin, type TableO
 export function statsOf(s: BookState): AddressBookStats {
   const e = s.entries;
   const byOrigin = Object.fromEntries(ADDRESS_ORIGINS.map((o) => [o, 0])) as Record<AddressOrigin, number>;
-  const groupNew = new Int32Array(s.groups.idBound);
-  const groupTried = new Int32Array(s.groups.idBound);
+  // Counted per group present, not in arrays over every possible group id (65,537 /16s alone):
+  // this runs on every /metrics render and status call, and most books hold few groups.
+  const perGroup = new Map<number, { new: number; tried: number }>();
   for (let i = 0; i < s.orderLength; i++) {
     const id = s.order[i]!;
     byOrigin[s.originOf(id)]++;
-    if (s.isTried(id)) groupTried[e.group[id]!]!++;
-    else groupNew[e.group[id]!]!++;
+    const g = e.group[id]!;
+    let c = perGroup.get(g);
+    if (!c) perGroup.set(g, (c = { new: 0, tried: 0 }));
+    if (s.isTried(id)) c.tried++;
+    else c.new++;
   }
   const byGroup: AddressBookStats['byGroup'] = [];
-  for (let g = 0; g < groupNew.length; g++) {
-    if (groupNew[g]! + groupTried[g]! > 0) byGroup.push({ group: s.groups.name(g), new: groupNew[g]!, tried: groupTried[g]! });
-  }
+  for (const [g, c] of perGroup) byGroup.push({ group: s.groups.name(g), new: c.new, tried: c.tried });
   byGroup.sort((a, b) => b.new + b.tried - (a.new + a.tried) || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   return {
     new: s.nNew,

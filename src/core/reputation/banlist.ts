@@ -11,6 +11,37 @@ import type { Clock } from '../clock.js';
 import { parseIpBytes, formatIpBytes } from '../address/index.js';
 import { maskBytes, parseBanTarget, subnetOf, BanTargetError, type BanKind, type BanQuery, type BanTarget } from './ban-target.js';
 
+/**
+ * The longest ban a duration may ask for: 100 years. Longer durations are refused rather than
+ * clamped, because they are almost always a mistake (a unit typo, or 1e308 ms from a script) and an
+ * operator who wants a ban that never ends says so by giving no duration. The bound also keeps
+ * `now + durationMs` a small exact integer: far inside Number.MAX_SAFE_INTEGER, Date's range and
+ * SQLite's INTEGER, so expiry arithmetic and comparisons never lose precision or overflow.
+ */
+export const MAX_BAN_DURATION_MS = 100 * 365.25 * 86_400_000;
+
+/**
+ * Thrown for a ban duration that is not a positive number of ms of at most MAX_BAN_DURATION_MS.
+ * A RangeError, so callers that caught RangeError before still catch it.
+ */
+export class BanDurationError extends RangeError {
+  override readonly name = 'BanDurationError';
+  constructor(readonly durationMs: number) {
+    super(
+      typeof durationMs !== 'number' || !(durationMs > 0)
+        ? `a ban duration must be a positive number of ms, got ${typeof durationMs === 'string' ? JSON.stringify(durationMs) : String(durationMs)}`
+        : `a ban lasts at most 100 years (${MAX_BAN_DURATION_MS} ms), got ${durationMs} ms: give a shorter duration, or none for a ban that lasts until it is lifted`,
+    );
+  }
+}
+
+/** Why `durationMs` cannot be a ban's length, or undefined when it can (Infinity means "until lifted"). */
+export function checkBanDuration(durationMs: number): BanDurationError | undefined {
+  if (durationMs === Infinity) return undefined;
+  if (!(durationMs > 0) || !Number.isFinite(durationMs) || durationMs > MAX_BAN_DURATION_MS) return new BanDurationError(durationMs);
+  return undefined;
+}
+
 /** One ban, in the shape the store persists. Times in ms; no `expiresAt` means until removed. */
 export interface BanEntry {
   target: string;
@@ -22,7 +53,7 @@ export interface BanEntry {
 
 export interface BanOptions {
   reason: string;
-  /** How long the ban lasts from now; omitted (or Infinity) means until removed. */
+  /** How long the ban lasts from now, at most MAX_BAN_DURATION_MS; omitted (or Infinity) means until removed. */
   durationMs?: number;
   /** An absolute expiry instead of a duration. */
   expiresAt?: number;
@@ -77,7 +108,10 @@ export class BanList {
     return copy(entry);
   }
 
-  /** Bans a target (text or parsed). Returns the ban now in force for it. */
+  /**
+   * Bans a target (text or parsed). Returns the ban now in force for it. Throws BanTargetError for
+   * a bad target and BanDurationError for a duration that is not positive or above 100 years.
+   */
   add(target: string | BanTarget, opts: BanOptions): BanEntry {
     const t = typeof target === 'string' ? parseBanTarget(target) : parseBanTarget(target.target);
     const now = this.clock.now();
@@ -86,9 +120,8 @@ export class BanList {
       if (!Number.isFinite(opts.expiresAt)) throw new RangeError(`expiresAt must be a finite time in ms, got ${opts.expiresAt}`);
       expiresAt = opts.expiresAt;
     } else if (opts.durationMs !== undefined && opts.durationMs !== Infinity) {
-      if (!(opts.durationMs > 0) || !Number.isFinite(opts.durationMs)) {
-        throw new RangeError(`a ban duration must be a positive number of ms, got ${opts.durationMs}`);
-      }
+      const problem = checkBanDuration(opts.durationMs);
+      if (problem) throw problem;
       expiresAt = now + opts.durationMs;
     }
     const existing = this.getLive(t, now);

@@ -41,6 +41,6 @@ export {
   type BanQuery,
   type Subnet,
 } from './ban-target.js';
-export { BanList, type BanEntry, type BanOptions } from './banlist.js';
+export { BanList, BanDurationError, MAX_BAN_DURATION_MS, type BanEntry, type BanOptions } from './banlist.js';
 export { DiscouragementSet, DEFAULT_MAX_DISCOURAGED } from './discouragement.js';
 export { Reputation, IP_BAN_ID_THRESHOLD, type PeerRef, type ReputationOptions, type ReportOutcome } from './reputation.js';
