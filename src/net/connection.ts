@@ -43,6 +43,8 @@ export const DEFAULT_PINGS_PER_SECOND = 1;
 export const DEFAULT_PING_BURST = 5;
 /** A flood of PINGs is reported as an offence at most this often, however many arrive. */
 const PING_FLOOD_REPORT_MS = 1000;
+/** How long a goodbye to a flooding peer may take before the link is cut. */
+const FLOODER_CLOSE_MS = 200;
 
 /** The manager's side of a connection: where a connection reports what happened (not part of the manager's public API). */
 export interface ConnectionOwner {
@@ -130,6 +132,9 @@ export class Connection {
   /** PINGs over the allowance since the last report, and when that was. */
   #pingsOver = 0;
   #pingFloodReportedAt = -Infinity;
+  /** Set while reading is paused because the peer flooded us (see #pingFlood); #flooded stays set once it happened. */
+  #readPause: Timer | undefined;
+  #flooded = false;
 
   constructor(owner: ConnectionOwner, link: Link, direction: 'inbound' | 'outbound', handshake: Omit<HandshakeParams, 'channelBinding' | 'nonce'>, handshakeDeadline: number) {
     this.#owner = owner;
@@ -334,7 +339,10 @@ export class Connection {
 
   #armCloseTimer(): void {
     if (this.#closeTimer || this.#state === 'closed') return;
-    this.#closeTimer = this.#owner.scheduler.after(this.#owner.config.closeTimeoutMs, () => {
+    // A peer we stopped reading from because it flooded us will not read our goodbye either (and
+    // its bytes pile up in the kernel meanwhile): give the DISCONNECT a moment to leave, no more.
+    const wait = this.#flooded ? Math.min(FLOODER_CLOSE_MS, this.#owner.config.closeTimeoutMs) : this.#owner.config.closeTimeoutMs;
+    this.#closeTimer = this.#owner.scheduler.after(wait, () => {
       this.#closeTimer = undefined;
       this.#queue.clear();
       this.#link.destroy();
@@ -374,6 +382,8 @@ export class Connection {
     this.#handshakeTimer?.cancel();
     this.#handshakeTimer = undefined;
     this.#keepAlive?.stop();
+    this.#readPause?.cancel();
+    this.#readPause = undefined;
     this.#handshake = undefined;
     this.#decoder.stop();
     this.#owner.requests.dropPeer(this, `connection closed (${info.reason})`);
@@ -548,9 +558,22 @@ export class Connection {
     return true;
   }
 
-  /** A PING over the allowance: not answered, counted, and reported as an offence at most once a second. */
+  /**
+   * A PING over the allowance: not answered, counted, and reported as an offence at most once a
+   * second. Reading from the peer also pauses until it has earned the next PING: decoding a flood
+   * costs CPU every other peer and the API share, and a paused socket makes the flooder wait on
+   * its own full window instead.
+   */
   #pingFlood(): void {
     this.#pingsOver++;
+    if (!this.#readPause && this.#link.pause && this.#state === 'open') {
+      this.#flooded = true;
+      this.#link.pause();
+      this.#readPause = this.#owner.scheduler.after(Math.ceil(1000 / this.#owner.config.pingsPerSecond), () => {
+        this.#readPause = undefined;
+        if (this.#state === 'open') this.#link.resume?.();
+      });
+    }
     const now = this.#owner.scheduler.now();
     if (now - this.#pingFloodReportedAt < PING_FLOOD_REPORT_MS) return;
     const { pingsPerSecond, pingBurst } = this.#owner.config;

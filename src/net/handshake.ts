@@ -7,6 +7,22 @@ import type { DisconnectReason } from '../wire/reasons.js';
 import { nodeIdOf, verifySignature, type NodeIdentity } from './identity.js';
 import type { Offence } from '../core/reputation/penalties.js';
 
+/**
+ * How AUTH proves possession of a node key and how it is checked. Ed25519 everywhere but in the
+ * simulator, whose in-process network vouches for the identities of the links it creates (see
+ * MessageNetwork): the same checks run, only the signature arithmetic is skipped.
+ */
+export interface HandshakeAuth {
+  sign(identity: NodeIdentity, payload: Uint8Array): Uint8Array;
+  verify(publicKey: Uint8Array, payload: Uint8Array, signature: Uint8Array): boolean;
+}
+
+/** Ed25519 signatures (DESIGN §3, §7). */
+export const ED25519_AUTH: HandshakeAuth = {
+  sign: (identity, payload) => identity.sign(payload),
+  verify: verifySignature,
+};
+
 export interface HandshakeParams {
   identity: NodeIdentity;
   networkId: Uint8Array;
@@ -22,6 +38,8 @@ export interface HandshakeParams {
   isOwnNonce(nonce: Uint8Array): boolean;
   /** The node-layer ban check for a claimed node id. */
   isBannedId(nodeId: string): boolean;
+  /** Default Ed25519. */
+  auth?: HandshakeAuth;
 }
 
 /** A refusal we decide: send DISCONNECT(reason) and close; `offence` when it is also misbehaviour. */
@@ -50,17 +68,23 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 /**
  * One side of a handshake. Send `hello` at once; feed every received frame to onFrame() until it
  * returns something other than 'continue'; when `toSend` is set after a call, send it (our AUTH).
+ * A message-level link hands over decoded messages instead: send `helloFields`, feed
+ * acceptHello()/acceptAuth(), and send `signature` as AUTH once it is set.
  */
 export class Handshake {
-  readonly hello: Uint8Array;
-  /** Our AUTH, set when the peer's HELLO was accepted; the caller sends it and clears it. */
+  /** Our HELLO as fields. */
+  readonly helloFields: Hello;
+  /** Our AUTH frame, set when the peer's HELLO arrived through onFrame() and was accepted; the caller sends it and clears it. */
   toSend: Uint8Array | undefined;
+  /** Our AUTH signature, set when the peer's HELLO was accepted. */
+  signature: Uint8Array | undefined;
   #p: HandshakeParams;
   #remote: Hello | undefined;
+  #hello: Uint8Array | undefined;
 
   constructor(params: HandshakeParams) {
     this.#p = params;
-    this.hello = encodeHello({
+    this.helloFields = {
       protocolVersion: PROTOCOL_VERSION,
       networkId: params.networkId,
       nodeId: params.identity.publicKey,
@@ -69,7 +93,12 @@ export class Handshake {
       listenPort: params.listenPort,
       services: params.services,
       userAgent: params.userAgent,
-    });
+    };
+  }
+
+  /** Our HELLO frame. */
+  get hello(): Uint8Array {
+    return (this.#hello ??= encodeHello(this.helloFields));
   }
 
   /** The peer's HELLO once received (its node id is proven only when the outcome is 'established'). */
@@ -80,10 +109,13 @@ export class Handshake {
   onFrame(type: number, body: Uint8Array): HandshakeOutcome {
     try {
       switch (type) {
-        case MessageType.HELLO:
-          return this.#remote ? refuse('duplicate-hello', 'a second HELLO', 'handshake-violation') : this.#onHello(decodeHello(body));
+        case MessageType.HELLO: {
+          const outcome = this.acceptHello(decodeHello(body));
+          if (outcome.kind === 'continue') this.toSend = encodeAuth(this.signature!);
+          return outcome;
+        }
         case MessageType.AUTH:
-          return this.#remote ? this.#onAuth(decodeAuth(body)) : refuse('auth-before-hello', 'AUTH arrived before HELLO', 'handshake-violation');
+          return this.acceptAuth(decodeAuth(body));
         case MessageType.DISCONNECT: {
           const { code, message } = readDisconnect(body);
           return { kind: 'remote-refused', code, message };
@@ -97,6 +129,16 @@ export class Handshake {
     }
   }
 
+  /** The peer's HELLO, decoded. */
+  acceptHello(h: Hello): HandshakeOutcome {
+    return this.#remote ? refuse('duplicate-hello', 'a second HELLO', 'handshake-violation') : this.#onHello(h);
+  }
+
+  /** The peer's AUTH signature. */
+  acceptAuth(signature: Uint8Array): HandshakeOutcome {
+    return this.#remote ? this.#onAuth(signature) : refuse('auth-before-hello', 'AUTH arrived before HELLO', 'handshake-violation');
+  }
+
   #onHello(h: Hello): HandshakeOutcome {
     const p = this.#p;
     if (h.protocolVersion !== PROTOCOL_VERSION) {
@@ -108,8 +150,7 @@ export class Handshake {
     const nodeId = nodeIdOf(h.nodeId);
     if (p.isBannedId(nodeId)) return refuse('banned', `node id ${nodeId.slice(0, 12)} is banned`);
     this.#remote = h;
-    const signature = p.identity.sign(authPayload(p.networkId, h.nonce, p.identity.publicKey, p.channelBinding));
-    this.toSend = encodeAuth(signature);
+    this.signature = (p.auth ?? ED25519_AUTH).sign(p.identity, authPayload(p.networkId, h.nonce, p.identity.publicKey, p.channelBinding));
     return CONTINUE;
   }
 
@@ -118,7 +159,7 @@ export class Handshake {
     const h = this.#remote!;
     // The peer signed *our* nonce and its own node id over this very channel.
     const signed = authPayload(p.networkId, p.nonce, h.nodeId, p.channelBinding);
-    if (!verifySignature(h.nodeId, signed, signature)) {
+    if (!(p.auth ?? ED25519_AUTH).verify(h.nodeId, signed, signature)) {
       return refuse('bad-signature', 'AUTH does not verify against the node id of HELLO (or the session was relayed)', 'bad-signature');
     }
     return { kind: 'established', hello: h, nodeId: nodeIdOf(h.nodeId) };

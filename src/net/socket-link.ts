@@ -106,6 +106,14 @@ export class SocketLink implements Link {
     this.#socket.cork();
   }
 
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    if (!this.#closed) this.#socket.resume();
+  }
+
   uncork(): void {
     this.#socket.uncork();
   }

@@ -34,6 +34,12 @@ export interface Link {
   end(): void;
   /** Closes at once, discarding unsent bytes. */
   destroy(): void;
+  /**
+   * Stops delivering data until resume(), as a process that does not read: the sender's window
+   * fills and it must wait. How a connection slows a flooding peer down without closing it.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** An inbound connection before any handshake: the manager decides, cheaply, whether to go on. */

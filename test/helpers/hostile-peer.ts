@@ -22,10 +22,8 @@ export interface Target {
 /** Opens a socket from `localAddress` (a loopback address: each attacker IP is its own /16 on 127/8). */
 function open(t: Target, localAddress: string): Promise<Socket | TLSSocket> {
   return new Promise((resolve, reject) => {
-    const s =
-      t.encryption === 'tls'
-        ? tlsConnect({ host: t.host, port: t.port, localAddress, rejectUnauthorized: false, minVersion: 'TLSv1.3' })
-        : tcpConnect({ host: t.host, port: t.port, localAddress });
+    const raw = tcpConnect({ host: t.host, port: t.port, localAddress });
+    const s = t.encryption === 'tls' ? tlsConnect({ socket: raw, rejectUnauthorized: false, minVersion: 'TLSv1.3' }) : raw;
     s.once('error', reject);
     s.once(t.encryption === 'tls' ? 'secureConnect' : 'connect', () => {
       s.off('error', reject);
@@ -41,7 +39,8 @@ function open(t: Target, localAddress: string): Promise<Socket | TLSSocket> {
  */
 export async function handshake(t: Target, localAddress: string, identity: NodeIdentity = generateIdentity(), timeoutMs = 10_000): Promise<Socket> {
   const socket = await open(t, localAddress);
-  const binding = t.encryption === 'tls' ? new Uint8Array((socket as TLSSocket).exportKeyingMaterial(32, CHANNEL_BINDING_LABEL)) : new Uint8Array(32);
+  const exporter = (socket as TLSSocket).exportKeyingMaterial as unknown as (length: number, label: string) => Buffer;
+  const binding = t.encryption === 'tls' ? new Uint8Array(exporter.call(socket, 32, CHANNEL_BINDING_LABEL)) : new Uint8Array(32);
   const networkId = networkIdOf(t.network);
   return new Promise<Socket>((resolve, reject) => {
     let sentAuth = false;
