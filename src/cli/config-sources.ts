@@ -35,6 +35,9 @@ export const NODE_KEYS: readonly KeySpec[] = [
   { flag: 'max-inbound', env: 'MAX_INBOUND', path: ['targets', 'maxInbound'], kind: 'int', help: 'inbound connections (default 100)' },
   { flag: 'max-total', env: 'MAX_TOTAL', path: ['targets', 'maxTotal'], kind: 'int', help: 'all connections (default 125)' },
   { flag: 'max-inbound-per-ip', env: 'MAX_INBOUND_PER_IP', path: ['targets', 'maxInboundPerIp'], kind: 'int', help: 'inbound connections per IP (default 4)' },
+  { flag: 'send-budget', env: 'SEND_BUDGET', path: ['limits', 'sendBudgetBytes'], kind: 'int', help: 'bytes all peers together may have queued (default 67108864)' },
+  { flag: 'max-pending-handshakes', env: 'MAX_PENDING_HANDSHAKES', path: ['limits', 'maxPendingHandshakes'], kind: 'int', help: 'inbound handshakes in progress (default 64)' },
+  { flag: 'max-pending-per-ip', env: 'MAX_PENDING_PER_IP', path: ['limits', 'maxPendingPerIp'], kind: 'int', help: 'inbound handshakes in progress per IP (default 4)' },
   { flag: 'api-listen', env: 'API_LISTEN', path: ['api', 'listen'], kind: 'string', help: 'HTTP API ip:port (default 127.0.0.1:<p2p port + 1>)' },
   {
     flag: 'api-cors-origin',

@@ -23,7 +23,7 @@ const HELP = (mode: 'node' | 'hub') => `Usage: peerwarden ${mode} [--config FILE
 
 ${
   mode === 'hub'
-    ? 'Runs a hub (DESIGN §10): it accepts short connections, learns where each peer listens and hands\naddresses out generously, so nodes that know only the hub find each other.'
+    ? 'Runs a hub: it accepts short connections, learns where each peer listens and hands\naddresses out generously, so nodes that know only the hub find each other.'
     : 'Runs a peerwarden node: it keeps itself connected to a diverse, honest set of peers and serves the\nHTTP API and dashboard (default http://127.0.0.1:<p2p port + 1>/).'
 }
 
