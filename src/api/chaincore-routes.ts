@@ -32,6 +32,7 @@ export function registerChainCoreRoutes(app: FastifyInstance, ctx: NodeRouteCont
       listen_addresses: s.listen,
       network_health: health(),
       health: s.health,
+      alarms: s.health.alarms,
       hot_peers: s.peers.inbound.hot + s.peers.outbound.hot,
       warm_peers: s.peers.inbound.warm + s.peers.outbound.warm,
     };

@@ -1,6 +1,7 @@
 // Prometheus metrics of a node: peers, dials, messages and bytes, penalties, bans, addresses, request latency.
 
 import { Histogram, type Registry } from 'prom-client';
+import { ALARM_KINDS } from '../core/alarm/eclipse.js';
 import type { Node } from '../node/index.js';
 import { METRIC_PREFIX, mirroredCounter, perScrape, readGauge } from './metrics.js';
 
@@ -26,6 +27,22 @@ export function registerNodeMetrics(registry: Registry, node: Node): () => void 
       [{ temperature: 'hot', direction: 'inbound' }, p.inbound.hot],
       [{ temperature: 'warm', direction: 'inbound' }, p.inbound.warm],
     ];
+  });
+  readGauge(registry, 'alarm', 'Eclipse alarms in force: 1 while the alarm of this kind holds', ['kind'], () => {
+    const active = new Set(node.health().alarms.map((a) => a.kind));
+    return ALARM_KINDS.map((kind) => [{ kind }, active.has(kind) ? 1 : 0] as Row);
+  });
+  mirroredCounter(registry, 'alarms_raised_total', 'Eclipse alarms raised, by kind', ['kind'], () => rows(counters().alarmsRaised, 'kind'));
+  readGauge(registry, 'peers_by_group', 'Connected peers by net group (an AS, "AS13335", when the node has an AS map) and direction', ['group', 'direction'], () => {
+    const counts = new Map<string, number>();
+    for (const p of node.peers()) {
+      const k = `${p.netGroup}\u0000${p.direction}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return [...counts].map(([k, n]) => {
+      const [group, direction] = k.split('\u0000');
+      return [{ group: group!, direction: direction! }, n] as Row;
+    });
   });
   readGauge(registry, 'peer_targets', 'Configured connection targets and limits', ['target'], () =>
     Object.entries(node.targets).map(([target, v]) => [{ target }, v] as Row),

@@ -14,7 +14,7 @@ import type { NodeSession } from './session.js';
 export function admissionOptions(s: NodeSession): Pick<ConnectionManagerOptions, 'isBanned' | 'isExempt' | 'isDiscouraged' | 'selectEviction' | 'limits' | 'netGroupOf'> {
   const t = s.config.targets;
   const l = s.config.limits;
-  const groupOptions = { allowLoopback: s.config.allowLoopback, allowPrivate: s.config.allowPrivate };
+  const groupOptions = { allowLoopback: s.config.allowLoopback, allowPrivate: s.config.allowPrivate, ...(s.asmap ? { asmap: s.asmap } : {}) };
   return {
     limits: { maxInbound: t.maxInbound, maxTotal: t.maxTotal, maxPerIpInbound: t.maxInboundPerIp, maxPending: l.maxPendingHandshakes, maxPendingPerIp: l.maxPendingPerIp },
     // Pending handshakes are evicted per net group, grouped as the governor groups peers.

@@ -26,6 +26,8 @@ export interface NodeConfig {
   allowLoopback?: boolean;
   targets?: Partial<Targets>;
   limits?: Partial<Limits>;
+  /** Path of an AS map (Bitcoin Core's asmap format): group peers by autonomous system instead of /16. */
+  asmap?: string | null;
   api?: ApiConfig | false;
   logLevel?: LogLevel;
   userAgent?: string;
@@ -87,6 +89,7 @@ export interface ResolvedConfig {
   allowLoopback: boolean;
   targets: Targets;
   limits: Limits;
+  asmap: string | null;
   api: { listen: Endpoint; corsOrigins: string[]; allowedHosts: string[] } | false;
   logLevel: LogLevel;
   userAgent: string;
@@ -130,6 +133,7 @@ const TOP_KEYS = [
   'allowLoopback',
   'targets',
   'limits',
+  'asmap',
   'api',
   'logLevel',
   'userAgent',
@@ -444,6 +448,12 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     }
   }
 
+  let asmap: string | null = null;
+  if (cfg.asmap !== undefined && cfg.asmap !== null) {
+    if (typeof cfg.asmap !== 'string' || cfg.asmap.length === 0 || cfg.asmap.includes('\0')) problems.push(`asmap: expected the path of an asmap file or null, got ${show(cfg.asmap)}`);
+    else asmap = cfg.asmap;
+  }
+
   const logLevel = str('logLevel', 'info', (s) =>
     (LOG_LEVELS as readonly string[]).includes(s) ? undefined : `must be one of ${LOG_LEVELS.join(', ')}`,
   ) as LogLevel;
@@ -469,6 +479,7 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     allowLoopback,
     targets,
     limits,
+    asmap,
     api,
     logLevel,
     userAgent,

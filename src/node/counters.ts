@@ -52,6 +52,8 @@ export interface NodeCounterSnapshot {
   broadcasts: number;
   /** Sum over broadcasts of the peers each was queued for. */
   broadcastDeliveries: number;
+  /** Eclipse alarms raised, by kind. */
+  alarmsRaised: Tally;
 }
 
 export class NodeCounters {
@@ -68,6 +70,7 @@ export class NodeCounters {
     requests: { outbound: {}, inbound: {} },
     addressesLearned: {},
     visits: {},
+    alarmsRaised: {},
     broadcasts: 0,
     broadcastDeliveries: 0,
   };
@@ -86,6 +89,10 @@ export class NodeCounters {
 
   rejected(reason: string): void {
     bump(this.c.rejected, reason);
+  }
+
+  alarm(kind: string, state: 'raised' | 'cleared'): void {
+    if (state === 'raised') bump(this.c.alarmsRaised, kind);
   }
 
   message(direction: 'in' | 'out', type: CountedMessage, bytes: number, count = 1): void {

@@ -7,7 +7,7 @@ import type { NodeHealth } from './types.js';
 
 /**
  * - isolated: no connected peer at all (or the node is stopped);
- * - degraded: outbound or hot outbound below target, or every outbound peer in one net group
+ * - degraded: an eclipse alarm is in force, outbound or hot outbound below target, or every outbound peer in one net group
  *   (one /16: an eclipse is one operator away) — unless the node is connected to every address it
  *   knows: then the network is smaller than the targets (a devnet, a small private network) and
  *   there is nothing more to dial, which is healthy;
@@ -24,6 +24,7 @@ export function computeHealth(s: NodeSession | undefined, targets: Targets): Nod
     outboundGroups: 0,
     targets: { hot: targets.hot, outbound: targets.outbound },
     knownAddresses: 0,
+    alarms: [],
   };
   if (!s) return base;
   const groups = new Set<string>();
@@ -41,6 +42,7 @@ export function computeHealth(s: NodeSession | undefined, targets: Targets): Nod
   }
   base.outboundGroups = groups.size;
   base.knownAddresses = s.book.size();
+  base.alarms = s.eclipse?.active() ?? [];
   if (base.peers === 0) {
     base.reason = `no connected peers (${base.knownAddresses} known addresses); the node keeps trying`;
     return base;
@@ -51,6 +53,10 @@ export function computeHealth(s: NodeSession | undefined, targets: Targets): Nod
   if (short.length > 0 && connectedToEveryKnown(s, base.peers)) {
     base.status = 'healthy';
     base.reason = `connected to every known node (${base.peers} peer${base.peers === 1 ? '' : 's'}): the network is smaller than the targets (${short.join(', ')})`;
+  } else if (base.alarms.length > 0) {
+    // An eclipse being set up outranks everything but isolation: the targets may look met because of it.
+    base.status = 'degraded';
+    base.reason = `eclipse alarm (${base.alarms[0]!.kind}): ${base.alarms[0]!.message}${base.alarms.length > 1 ? ` (and ${base.alarms.length - 1} more)` : ''}`;
   } else if (short.length > 0) {
     base.status = 'degraded';
     base.reason = `below targets: ${short.join(', ')}`;

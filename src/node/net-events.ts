@@ -25,7 +25,11 @@ function exchangePeer(s: NodeSession, conn: Connection): ExchangePeer {
       if (ok) s.counters.message('out', 'addr', frameBytes.addr(entries));
       return ok;
     },
-    sendGetAddr: () => conn.sendGetAddr(),
+    sendGetAddr: () => {
+      const sent = conn.sendGetAddr();
+      if (sent) s.eclipse?.askedForAddresses(conn.remoteId!);
+      return sent;
+    },
   };
 }
 
@@ -70,6 +74,7 @@ export function wireNetEvents(s: NodeSession): void {
     const id = conn.remoteId!;
     s.table.remove(conn);
     s.exchange.peerDisconnected(id);
+    s.eclipse?.peerGone(id);
     s.ledger.disconnected(id);
     s.counters.disconnect(e.reason);
     s.driver.feed({
@@ -108,6 +113,7 @@ export function wireNetEvents(s: NodeSession): void {
     }
     if (role !== 'peer') return;
     s.counters.message('in', 'addr', frameBytes.addr(entries));
+    s.eclipse?.addrReceived(conn.remoteId!, conn.remoteEndpoint.ip, entries.length);
     s.exchange.onAddr(conn.remoteId!, entries);
   });
 

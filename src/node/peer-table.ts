@@ -1,6 +1,6 @@
 // The peer table: one record per connected peer (its Connection and temperature), O(1) by id, and PeerInfo views.
 
-import { formatEndpoint, formatNetGroup, netGroup, type Endpoint } from '../core/address/index.js';
+import { classify, formatEndpoint, netGroupName, type Endpoint, type NetGroupOptions } from '../core/address/index.js';
 import type { GovernorState } from '../core/governor/index.js';
 import type { Connection } from '../net/index.js';
 import type { PeerInfo, Temperature } from './types.js';
@@ -24,7 +24,7 @@ export class PeerTable {
   constructor(
     private readonly governor: () => GovernorState | undefined,
     private readonly scoreOf: (id: string) => number,
-    private readonly groupOptions: { allowLoopback: boolean; allowPrivate: boolean },
+    private readonly groupOptions: NetGroupOptions,
   ) {}
 
   add(connection: Connection): PeerRecord {
@@ -106,7 +106,8 @@ export class PeerTable {
       userAgent: c.hello?.userAgent ?? '',
       listenEndpoint: listen ? formatEndpoint(listen) : undefined,
       purpose: g?.purpose ?? (c.direction === 'inbound' ? 'inbound' : 'outbound'),
-      netGroup: formatNetGroup(netGroup(c.remoteEndpoint.ip, this.groupOptions)),
+      netGroup: netGroupName(c.remoteEndpoint.ip, this.groupOptions),
+      asn: this.groupOptions.asmap && classify(c.remoteEndpoint.ip) === 'routable' ? this.groupOptions.asmap.lookup(c.remoteEndpoint.ip) || undefined : undefined,
       minRttMs: c.minRttMs,
     };
   }

@@ -1,5 +1,7 @@
 // What a node runs on: clock, randomness, transport, DNS, store — production defaults, injectable for tests and the simulator.
 
+import type { Asmap } from '../core/address/index.js';
+import type { AlarmThresholds } from '../core/alarm/eclipse.js';
 import type { Scheduler } from '../core/clock.js';
 import type { GovernorConfig } from '../core/governor/index.js';
 import type { Random } from '../core/random.js';
@@ -57,6 +59,13 @@ export interface NodeRuntime {
   governor?: Omit<GovernorConfig, 'targets' | 'staticPeers' | 'trustedPeers' | 'self' | 'allowLoopback' | 'allowPrivate'>;
   connections?: ConnectionTuning;
   discovery?: DiscoveryTuning;
+  /**
+   * The eclipse alarm (on by default): `false` turns it off (the simulator runs it on the nodes it
+   * observes only), or shorter checks and other thresholds for tests.
+   */
+  eclipseAlarm?: false | { checkIntervalMs?: number; thresholds?: Partial<AlarmThresholds> };
+  /** An AS map to use instead of reading the `asmap` file (tests and the simulator build theirs in memory). */
+  asmap?: Asmap;
   /** Scale the address book down (tests, simulator): new/tried bucket counts (defaults 1024/256). */
   addressBook?: { newBucketCount?: number; triedBucketCount?: number };
   /** How often the book, peers and events are written (default 1 s, DESIGN §9). */

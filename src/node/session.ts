@@ -1,6 +1,6 @@
 // One run of a node (start → stop): builds and wires store, book, reputation, governor, connections and discovery.
 
-import { formatEndpoint, isAcceptable, type Endpoint } from '../core/address/index.js';
+import { formatEndpoint, isAcceptable, type Asmap, type Endpoint } from '../core/address/index.js';
 import type { AddressBook } from '../core/addrbook/index.js';
 import type { Scheduler, Timer } from '../core/clock.js';
 import { createGovernorState, isExemptPeer, type GovernorState } from '../core/governor/index.js';
@@ -10,6 +10,7 @@ import { createBookSink, Discovery, PeerExchange, systemResolver, type HostResol
 import { ConnectionManager, type Connection, type NodeIdentity, type TypedEmitter } from '../net/index.js';
 import { BookPersister, loadAddressBook, MemoryStore, openStore, type Store } from '../store/index.js';
 import { admissionOptions } from './admission.js';
+import { loadAsmapFile } from './asmap-file.js';
 import { ListenError } from './errors.js';
 import type { ResolvedConfig } from './config.js';
 import { NodeCounters } from './counters.js';
@@ -22,6 +23,7 @@ import { PeerLedger } from './peer-ledger.js';
 import { resolvePeerRefs } from './peer-refs.js';
 import { PeerTable } from './peer-table.js';
 import { RefusalLog } from './refusals.js';
+import { EclipseWatch } from './eclipse-watch.js';
 import { ReputationBridge } from './reputation-bridge.js';
 import { RequestService, type HandlerRegistry } from './requests.js';
 import type { NodeRuntime } from './runtime.js';
@@ -73,6 +75,10 @@ export class NodeSession {
   readonly visits: VisitTracker;
   readonly requests: RequestService;
   readonly refusals: RefusalLog;
+  /** The eclipse alarm (undefined when the runtime turned it off). */
+  readonly eclipse: EclipseWatch | undefined;
+  /** The AS map peers are grouped by, if one is configured. */
+  readonly asmap: Asmap | undefined;
   readonly roles = new WeakMap<Connection, ConnectionRole>();
   /** Bytes of connections that have closed (live ones are read from the connections). */
   readonly closedBytes = { in: 0, out: 0 };
@@ -82,7 +88,7 @@ export class NodeSession {
   #flushTimer: Timer | undefined;
   #stopped = false;
 
-  private constructor(init: SessionInit, store: Store, ownsStore: boolean, peers: Awaited<ReturnType<typeof resolvePeerRefs>>) {
+  private constructor(init: SessionInit, store: Store, ownsStore: boolean, peers: Awaited<ReturnType<typeof resolvePeerRefs>>, asmap: Asmap | undefined) {
     const { config, runtime, scheduler, random } = init;
     this.config = config;
     this.runtime = runtime;
@@ -95,7 +101,9 @@ export class NodeSession {
     this.#ownsStore = ownsStore;
     const { allowLoopback, allowPrivate, targets } = config;
 
-    this.book = loadAddressBook(store, { clock: scheduler, random, allowLoopback, allowPrivate, ...runtime.addressBook });
+    this.asmap = asmap;
+    const grouping = { allowLoopback, allowPrivate, ...(asmap ? { asmap } : {}) };
+    this.book = loadAddressBook(store, { clock: scheduler, random, ...grouping, ...runtime.addressBook });
     const bans = new BanList({ clock: scheduler, entries: store.bans() });
     this.governor = createGovernorState(
       {
@@ -105,8 +113,7 @@ export class NodeSession {
         staticPeers: peers.staticPeers,
         trustedPeers: peers.trustedPeers,
         self: config.listen.filter((e) => !isWildcard(e.ip) && e.port !== 0),
-        allowLoopback,
-        allowPrivate,
+        ...grouping,
       },
       scheduler,
       random,
@@ -116,7 +123,7 @@ export class NodeSession {
     this.reputation = new Reputation({ clock: scheduler, bans, isExempt: (p) => isExemptPeer(governor, p) });
     this.#restoreScores();
 
-    this.table = new PeerTable(() => this.governor, (id) => this.reputation.score(id), { allowLoopback, allowPrivate });
+    this.table = new PeerTable(() => this.governor, (id) => this.reputation.score(id), grouping);
     this.history = new EventHistory(store);
     this.ledger = new PeerLedger(store, scheduler, (id) => this.reputation.score(id));
 
@@ -159,6 +166,23 @@ export class NodeSession {
     });
     const feed = this.driver.feed.bind(this.driver);
     this.refusals = new RefusalLog(scheduler, (e) => this.publish(e));
+    const alarmTuning = runtime.eclipseAlarm;
+    this.eclipse =
+      alarmTuning === false
+        ? undefined
+        : new EclipseWatch({
+            scheduler,
+            book: this.book,
+            governor: () => this.governor,
+            grouping,
+            inboundIps: () => [...this.table.records()].filter((r) => r.connection.direction === 'inbound').map((r) => r.connection.remoteEndpoint.ip),
+            publish: (alarm, state) => {
+              this.counters.alarm(alarm.kind, state);
+              this.emitter.emit('node:alarm', { at: scheduler.now(), state, alarm });
+            },
+            ...(alarmTuning?.thresholds ? { thresholds: alarmTuning.thresholds } : {}),
+            ...(alarmTuning?.checkIntervalMs !== undefined ? { checkIntervalMs: alarmTuning.checkIntervalMs } : {}),
+          });
     this.bridge = new ReputationBridge({
       reputation: this.reputation,
       store,
@@ -236,6 +260,8 @@ export class NodeSession {
   /** Opens the store (or uses the injected one), loads book, bans, scores and anchors, builds the parts. */
   static async open(init: SessionInit): Promise<NodeSession> {
     const { config, runtime } = init;
+    // The map first: a bad file is a configuration problem, reported before any data is touched.
+    const asmap = runtime.asmap ?? (config.asmap !== null ? loadAsmapFile(config.asmap) : undefined);
     const peers = await resolvePeerRefs(config.staticPeers, config.trustedPeers, runtime.resolver ?? systemResolver);
     let store: Store;
     let owns = true;
@@ -252,7 +278,7 @@ export class NodeSession {
       });
     }
     try {
-      return new NodeSession(init, store, owns, peers);
+      return new NodeSession(init, store, owns, peers, asmap);
     } catch (err) {
       if (owns) store.close();
       throw err;
@@ -271,6 +297,7 @@ export class NodeSession {
     for (const ep of listening) if (!isWildcard(ep.ip) && ep.port !== 0) this.governor.selfKeys.add(formatEndpoint(ep));
     this.startedAt = this.scheduler.now();
     this.bridge.startSweeping();
+    this.eclipse?.start();
     this.driver.start();
     this.#armFlush();
     void this.discovery.start().catch((err: Error) => this.reportError('discovery', err));
@@ -290,6 +317,7 @@ export class NodeSession {
     for (const c of [...this.cm.connections()]) void c.disconnect('shutdown');
     await closing;
     this.refusals.stop();
+    this.eclipse?.stop();
     this.driver.stop();
     this.#flushTimer?.cancel();
     this.#flushTimer = undefined;

@@ -13,6 +13,7 @@ import type {
   SizeOptions,
   TableOccupancy,
 } from '../core/addrbook/index.js';
+import type { AlarmKind } from '../core/alarm/eclipse.js';
 import type { DialPurpose, GovernorEventType } from '../core/governor/index.js';
 import type { DiscoveryEvent } from '../discovery/index.js';
 
@@ -49,8 +50,10 @@ export interface PeerInfo {
   listenEndpoint: string | undefined;
   /** Why the connection exists: outbound, anchor, feeler, static, manual, or inbound. */
   purpose: DialPurpose | 'inbound';
-  /** Net group of the peer's IP ("10.3.0.0/16"). */
+  /** Net group of the peer's IP: "10.3.0.0/16", or "AS13335" when an AS map places it in an AS. */
   netGroup: string;
+  /** The peer's autonomous system when an AS map is configured and covers its address. */
+  asn: number | undefined;
   /** Smallest ping round trip seen, ms. */
   minRttMs: number | undefined;
 }
@@ -138,6 +141,8 @@ export interface NodeEvents {
   'node:stopped': { at: number };
   /** Something failed in the background (e.g. a store write); the node keeps running. */
   'node:error': { at: number; context: string; error: Error };
+  /** An eclipse alarm was raised or cleared. */
+  'node:alarm': NodeAlarmEvent;
 }
 
 /**
@@ -180,6 +185,29 @@ export interface NodeHealth {
   outboundGroups: number;
   targets: { hot: number; outbound: number };
   knownAddresses: number;
+  /** Eclipse alarms in force (see docs/reputation.md's alarm section); any of them makes the node degraded. */
+  alarms: NodeAlarm[];
+}
+
+/** An eclipse alarm: what the node saw that looks like an eclipse being set up, and since when. */
+export interface NodeAlarm {
+  /** 'addr-flood' | 'inbound-concentration' | 'book-skew' | 'outbound-sources'. */
+  kind: AlarmKind;
+  /** One sentence: what was seen and why it matters. */
+  message: string;
+  /** Net groups (or "AS…" with an AS map) involved, most implicated first: the heat map highlights them. */
+  groups: string[];
+  /** The numbers behind it. */
+  evidence: Record<string, number | string>;
+  /** When it was raised (ms since the epoch). */
+  since: number;
+}
+
+/** The 'node:alarm' event: an alarm raised, or cleared because its evidence went away. */
+export interface NodeAlarmEvent {
+  at: number;
+  state: 'raised' | 'cleared';
+  alarm: NodeAlarm;
 }
 
 export type { Endpoint };

@@ -27,6 +27,8 @@ export const BOOK_META = {
   allowPrivate: 'addrbook.allow_private',
   allowLoopback: 'addrbook.allow_loopback',
   lastGood: 'addrbook.last_good',
+  /** The SHA-256 of the AS map the book was bucketed with ('' for none): another map means re-bucketing. */
+  asmap: 'addrbook.asmap',
 } as const;
 
 /** The columns of a row, in the order rowValues() and rowFromValues() use. */
@@ -175,6 +177,7 @@ export function bookMeta(c: AddressBookChanges): Array<[string, string]> {
     [BOOK_META.allowPrivate, c.allowPrivate ? '1' : '0'],
     [BOOK_META.allowLoopback, c.allowLoopback ? '1' : '0'],
     [BOOK_META.lastGood, String(c.lastGood)],
+    [BOOK_META.asmap, c.asmapChecksum ?? ''],
   ];
 }
 
@@ -217,6 +220,7 @@ export function snapshotOf(
     allowPrivate: meta(BOOK_META.allowPrivate) === '1',
     allowLoopback: meta(BOOK_META.allowLoopback) === '1',
     lastGood: int(BOOK_META.lastGood),
+    ...(meta(BOOK_META.asmap) ? { asmapChecksum: meta(BOOK_META.asmap)! } : {}),
     entries,
     collisions,
   };

@@ -27,11 +27,15 @@ export function createShell(root: HTMLElement, views: ViewSpec[], subject: 'node
   const conn = h('span', { class: 'conn', 'data-state': 'connecting', role: 'status', 'aria-live': 'polite' }, 'connecting…');
   const tabs = views.map((v) => h('a', { href: routeHash(v.name), 'data-view': v.name, class: 'tab' }, v.title));
   const notice = h('div', { class: 'notice', role: 'status', hidden: true });
+  // Eclipse alarms: one line each, linking to the heat map with the group highlighted.
+  const alarms = h('div', { class: 'alarms', role: 'alert', hidden: true, 'data-field': 'alarms' });
+  let alarmsKey = '';
   const main = h('main', { id: 'view' });
   replaceChildren(
     root,
     h('header', { class: 'top' }, h('span', { class: 'brand' }, 'peerwarden'), who, health, h('span', { class: 'spacer' }), conn),
     h('nav', { class: 'tabs' }, ...tabs),
+    alarms,
     notice,
     main,
   );
@@ -79,6 +83,26 @@ export function createShell(root: HTMLElement, views: ViewSpec[], subject: 'node
       }
       replaceChildren(health, badge(s.health.status));
       health.title = s.health.reason;
+      const active = s.health.alarms ?? [];
+      alarms.hidden = active.length === 0;
+      // Redrawn only when the alarms change: a banner that is rebuilt every poll cannot be clicked.
+      const key = JSON.stringify(active.map((a) => [a.kind, a.message, a.groups]));
+      if (key !== alarmsKey) {
+        alarmsKey = key;
+        replaceChildren(
+          alarms,
+          ...active.map((a) =>
+            h(
+              'div',
+              { class: 'alarm', 'data-kind': a.kind },
+              h('strong', {}, `Eclipse alarm (${a.kind}): `),
+              a.message,
+              ' ',
+              a.groups.length ? h('a', { href: routeHash('addresses', a.groups[0]), 'data-group': a.groups[0]! }, `see ${a.groups[0]} on the address book's heat map`) : undefined,
+            ),
+          ),
+        );
+      }
       document.title = s.mode === 'observer' ? 'peerwarden observer' : `peerwarden ${shortId(s.id)}`;
       if (unreachable) {
         unreachable = undefined;

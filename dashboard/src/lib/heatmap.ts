@@ -8,7 +8,8 @@ import type { Occupancy } from './types.js';
 export interface HeatMap {
   readonly el: HTMLElement;
   readonly canvas: HTMLCanvasElement;
-  draw(o: Occupancy): void;
+  /** Draws the table; with `highlight`, that group's slots keep their colour and the rest fade. */
+  draw(o: Occupancy, highlight?: string): void;
 }
 
 function rgbOf(hex: string): [number, number, number] {
@@ -39,8 +40,9 @@ export function createHeatMap(label: string): HeatMap {
   return {
     el,
     canvas,
-    draw(o) {
+    draw(o, highlight) {
       current = o;
+      const lit = highlight === undefined ? -1 : o.groups.indexOf(highlight);
       counts = slotsPerGroup(o.cells, o.groups.length);
       const typical = typicalCount(counts);
       // One pixel per slot; CSS scales it up with crisp edges.
@@ -53,7 +55,8 @@ export function createHeatMap(label: string): HeatMap {
       for (let bucket = 0; bucket < o.buckets; bucket++) {
         for (let slot = 0; slot < o.slotsPerBucket; slot++) {
           const g = o.cells[bucket * o.slotsPerBucket + slot]!;
-          const [r, gr, b] = g >= 0 ? colorOfGroup[g]! : empty;
+          let [r, gr, b] = g >= 0 ? colorOfGroup[g]! : empty;
+          if (lit >= 0 && g !== lit) [r, gr, b] = [(r + 2 * empty[0]) / 3, (gr + 2 * empty[1]) / 3, (b + 2 * empty[2]) / 3];
           const p = (slot * o.buckets + bucket) * 4;
           image.data[p] = r;
           image.data[p + 1] = gr;
@@ -63,6 +66,8 @@ export function createHeatMap(label: string): HeatMap {
       }
       ctx.putImageData(image, 0, 0);
       canvas.dataset.drawn = String(o.cells.length);
+      if (lit >= 0) canvas.dataset.highlight = o.groups[lit]!;
+      else delete canvas.dataset.highlight;
     },
   };
 }

@@ -6,6 +6,18 @@ export type HealthStatus = 'healthy' | 'degraded' | 'isolated';
 export interface Health {
   status: HealthStatus;
   reason: string;
+  /** Eclipse alarms in force (a node's health; absent for an observer). */
+  alarms?: Alarm[];
+}
+
+/** An eclipse alarm as the node reports it. */
+export interface Alarm {
+  kind: string;
+  message: string;
+  /** Net groups involved ("10.1.0.0/16", "AS13335"), most implicated first. */
+  groups: string[];
+  evidence: Record<string, number | string>;
+  since: number;
 }
 
 export interface PeerCounts {
@@ -87,7 +99,10 @@ export interface PeerInfo {
   userAgent: string;
   listenEndpoint?: string;
   purpose: string;
+  /** "10.3.0.0/16", or "AS13335" when the node groups by an AS map. */
   netGroup: string;
+  /** The peer's AS, when the node has an AS map that covers it. */
+  asn?: number;
   minRttMs?: number;
 }
 

@@ -75,6 +75,8 @@ export function createAddrbookView(_ctx: AppContext): View {
     ),
   );
   let last = 0;
+  /** A group to pick out on the heat maps (#/addrbook/<group>, from an alarm's link). */
+  let highlight: string | undefined;
 
   const render = (stats: AddrbookStats, neu: Occupancy, tried: Occupancy) => {
     replaceChildren(
@@ -90,8 +92,8 @@ export function createAddrbookView(_ctx: AppContext): View {
     );
     setText(newTitle, `New table — ${neu.buckets} buckets × ${neu.slotsPerBucket} slots`);
     setText(triedTitle, `Tried table — ${tried.buckets} buckets × ${tried.slotsPerBucket} slots`);
-    newMap.draw(neu);
-    triedMap.draw(tried);
+    newMap.draw(neu, highlight);
+    triedMap.draw(tried, highlight);
 
     const top = [...stats.byGroup].sort((a, b) => b.new + b.tried - (a.new + a.tried)).slice(0, TOP_GROUPS);
     const max = top.length ? top[0]!.new + top[0]!.tried : 0;
@@ -143,6 +145,11 @@ export function createAddrbookView(_ctx: AppContext): View {
 
   return {
     el,
+    route(param) {
+      if (param === highlight) return;
+      highlight = param;
+      last = 0; // redraw with the new highlight at the next refresh
+    },
     async refresh() {
       if (Date.now() - last < REFRESH_MS) return;
       last = Date.now();

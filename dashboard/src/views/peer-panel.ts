@@ -125,6 +125,7 @@ export function createPeerPanel(ctx: AppContext): PeerPanel {
             ...fact('connected for', formatDuration(now - p.connectedAt)),
             ...fact('traffic', `${formatBytes(p.bytesIn)} in · ${formatBytes(p.bytesOut)} out · ${p.messagesIn}/${p.messagesOut} messages`),
             ...fact('net group', p.netGroup),
+            ...(p.asn !== undefined && !p.netGroup.startsWith('AS') ? fact('AS', `AS${p.asn}`) : []),
             ...fact('agent', p.userAgent),
             ...fact('services', p.services),
             ...fact('flags', [p.busy && 'busy', p.static && 'static', p.trusted && 'trusted'].filter(Boolean).join(', ') || 'none'),

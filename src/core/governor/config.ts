@@ -1,5 +1,6 @@
 // Governor configuration: every policy constant of DESIGN §6 with its default and the reason for it, and validation.
 
+import type { Asmap } from '../address/index.js';
 import { parseEndpoint, normalizeIp, AddressParseError, type Endpoint, type EndpointLike } from '../address/index.js';
 import { isNodeId } from '../reputation/ban-target.js';
 
@@ -46,6 +47,11 @@ export interface GovernorConfig {
   minEvictionCandidates?: number;
   allowLoopback?: boolean;
   allowPrivate?: boolean;
+  /**
+   * Bitcoin Core's AS map: with it, diversity (one outbound peer per group) and inbound eviction's
+   * group protections count autonomous systems instead of /16s, so many /16s of one network are one group.
+   */
+  asmap?: Asmap;
   /** Endpoints (or "ip:port" strings, or 64-hex node ids, or { endpoint, id }) to keep connected. */
   staticPeers?: ReadonlyArray<EndpointLike | StaticPeerSpec>;
   /** Node ids, IPs or endpoints (trusted by IP) that bypass limits and are never churned or evicted. */
@@ -78,6 +84,7 @@ export interface ResolvedGovernorConfig {
   minEvictionCandidates: number;
   allowLoopback: boolean;
   allowPrivate: boolean;
+  asmap: Asmap | undefined;
   staticPeers: Array<{ endpoint?: Endpoint; id?: string }>;
   trustedIds: string[];
   trustedIps: string[];
@@ -240,6 +247,7 @@ export function resolveGovernorConfig(config: GovernorConfig = {}): ResolvedGove
     minEvictionCandidates: int('minEvictionCandidates', config.minEvictionCandidates ?? d.minEvictionCandidates, 0),
     allowLoopback: !!config.allowLoopback,
     allowPrivate: !!config.allowPrivate,
+    asmap: config.asmap,
     staticPeers: [],
     trustedIds: [],
     trustedIps: [],

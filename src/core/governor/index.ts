@@ -31,5 +31,5 @@ export { step, selectAnchors } from './step.js';
 export { backoffBaseMs, backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 export { selectInboundToEvict, EVICTION_PROTECT, type EvictionCandidate, type EvictionOptions } from './eviction.js';
 export { churnCount } from './churn.js';
-export { groupKeyOf, keyedGroupValue } from './groups.js';
+export { groupKeyOf, groupKeyName, isAsGroupKey, keyedGroupValue } from './groups.js';
 export { inspectGovernor, type GovernorView, type GovernorPeerView } from './inspect.js';

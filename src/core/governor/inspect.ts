@@ -1,7 +1,7 @@
 // A JSON view of the governor's state for the API and dashboard: peers by direction and temperature, dials, backoff, timers.
 
-import { formatEndpoint, formatNetGroup } from '../address/index.js';
-import { groupBytesOf } from './groups.js';
+import { formatEndpoint } from '../address/index.js';
+import { groupKeyName } from './groups.js';
 import { countConnections, type GovernorCounts } from './state.js';
 import type { GovernorTargets } from './config.js';
 import type { Direction, DialPurpose, GovernorState, Temperature } from './types.js';
@@ -69,7 +69,7 @@ export function inspectGovernor(state: GovernorState, now: number): GovernorView
       direction: p.direction,
       temperature: p.temperature,
       purpose: p.purpose,
-      netGroup: formatNetGroup(groupBytesOf(p.group)),
+      netGroup: groupKeyName(p.group),
       connectedAt: p.connectedAt,
       static: p.static,
       trusted: p.trusted,

@@ -57,8 +57,8 @@ function ipInfo(run: Run, ip: string): { group: string; dialable: boolean } {
   const cache = run.state.ipCache;
   let info = cache.get(ip);
   if (!info) {
-    const { allowLoopback, allowPrivate } = run.state.config;
-    info = { group: groupKeyOf(ip, { allowLoopback, allowPrivate }), dialable: isAcceptable(ip, { allowLoopback, allowPrivate }) };
+    const { allowLoopback, allowPrivate, asmap } = run.state.config;
+    info = { group: groupKeyOf(ip, { allowLoopback, allowPrivate, ...(asmap ? { asmap } : {}) }), dialable: isAcceptable(ip, { allowLoopback, allowPrivate }) };
     if (cache.size >= IP_CACHE_MAX) cache.clear();
     cache.set(ip, info);
   }
