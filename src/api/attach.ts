@@ -2,15 +2,17 @@
 
 import { randomBytes } from 'node:crypto';
 import type { ResolvedConfig } from '../node/config.js';
-import type { NodeAttachment } from '../node/runtime.js';
+import type { NodeAttachment } from '../node/node.js';
 import { systemScheduler } from '../platform/index.js';
 import { VERSION } from '../version.js';
-import { startNodeApi, type NodeApi } from './node-api.js';
+import type { NodeApi } from './node-api.js';
 import { loadOrCreateToken } from './token.js';
 
 /**
  * Serves the node's API at `config.api.listen` while it runs. The token is `<dataDir>/api.token`
  * (created 0600 at first start), or a random one kept in memory for a node without a data dir.
+ * The server (fastify, prom-client, ajv) is loaded when the node starts, not when this module is
+ * imported: a library user who never turns the API on never loads it.
  */
 export function apiAttachment(config: ResolvedConfig): NodeAttachment | undefined {
   if (!config.api) return undefined;
@@ -19,6 +21,7 @@ export function apiAttachment(config: ResolvedConfig): NodeAttachment | undefine
   return {
     name: 'api',
     async start(node) {
+      const { startNodeApi } = await import('./node-api.js');
       const token = config.dataDir === null ? randomBytes(32).toString('hex') : loadOrCreateToken(config.dataDir);
       const { corsOrigins, allowedHosts } = config.api || { corsOrigins: [], allowedHosts: [] };
       api = await startNodeApi({ node, listen, token, version: VERSION, mode: config.hub ? 'hub' : 'node', scheduler: systemScheduler, corsOrigins, allowedHosts });

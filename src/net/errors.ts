@@ -1,7 +1,7 @@
 // Typed errors of the connection layer: why a dial or a handshake did not produce a connection.
 
 import type { Endpoint } from '../core/address/index.js';
-import type { CloseInfo, CloseReason } from './events.js';
+import type { CloseInfo, CloseReason } from './close-info.js';
 import type { Connection } from './connection.js';
 
 const fmt = (ep: Endpoint) => (ep.ip.includes(':') ? `[${ep.ip}]:${ep.port}` : `${ep.ip}:${ep.port}`);

@@ -3,25 +3,10 @@
 import type { Endpoint } from '../core/address/index.js';
 import type { Offence } from '../core/reputation/penalties.js';
 import type { AddrEntry } from '../wire/control-codec.js';
-import type { DisconnectReason } from '../wire/reasons.js';
 import type { Connection } from './connection.js';
+import type { CloseInfo, CloseReason, ResponseStatusName } from './close-info.js';
 
-/** Why a connection ended: a DISCONNECT reason, 'unknown' (a code we do not know) or 'connection-lost' (no DISCONNECT). */
-export type CloseReason = DisconnectReason | 'unknown' | 'connection-lost';
-
-export interface CloseInfo {
-  reason: CloseReason;
-  /** The DISCONNECT code sent or received (0 when none). */
-  code: number;
-  /** Who ended it: we did ('local') or the peer did ('remote'). */
-  by: 'local' | 'remote';
-  /** Free text: the DISCONNECT message or what went wrong. */
-  message: string;
-  /** The transport error, when the link failed. */
-  error?: Error;
-}
-
-export type ResponseStatusName = 'ok' | 'error' | 'unknown-topic';
+export type { CloseInfo, CloseReason, ResponseStatusName } from './close-info.js';
 
 export interface ConnectionManagerEvents {
   /** A connection passed the handshake (and survived the one-per-node-id rule). */

@@ -1,9 +1,24 @@
 // One end of an in-process link: ordered delivery on the injected clock, a send window, loss as delay, partitions.
 
 import type { Endpoint } from '../core/address/index.js';
-import type { Timer } from '../core/clock.js';
-import type { MemoryNetwork } from './memory.js';
+import type { Scheduler, Timer } from '../core/clock.js';
 import { NO_CHANNEL_BINDING, type Link, type LinkHandlers } from './transport.js';
+
+/** What a link asks of the network it runs on (a LinkMedium): time, delays, loss, partitions. */
+export interface LinkMedium {
+  readonly scheduler: Scheduler;
+  /** Bytes in flight before write() reports back-pressure. */
+  readonly windowBytes: number;
+  /** Extra delay of a lost (and retransmitted) chunk. */
+  readonly retransmitMs: number;
+  latency(fromIp: string, toIp: string): number;
+  lost(): boolean;
+  partitioned(a: string, b: string): boolean;
+  /** Parks a link until the partition between its ends heals. */
+  holdUntilHealed(link: MemoryLink): void;
+  /** The link closed: the network stops tracking it. */
+  forget(link: MemoryLink): void;
+}
 
 interface Delivery {
   at: number;
@@ -12,7 +27,7 @@ interface Delivery {
 
 export class MemoryLink implements Link {
   peer!: MemoryLink;
-  #net: MemoryNetwork;
+  #net: LinkMedium;
   #handlers: LinkHandlers | undefined;
   /** The peer closed; reported once everything held before it has been delivered. */
   #finReceived = false;
@@ -31,7 +46,7 @@ export class MemoryLink implements Link {
   #held: Uint8Array[] = [];
 
   constructor(
-    net: MemoryNetwork,
+    net: LinkMedium,
     readonly local: Endpoint,
     readonly remote: Endpoint,
   ) {

@@ -1,9 +1,22 @@
 // Inbound admission: the connection manager's hooks (bans, trusted IPs, discouragement) and eviction decided by the governor.
 
-import { formatEndpoint, netGroup, type Endpoint } from '../core/address/index.js';
-import type { GovernorEffect } from '../core/governor/index.js';
+import { formatEndpoint, netGroup, type Asmap, type Endpoint } from '../core/address/index.js';
+import type { GovernorEffect, GovernorState } from '../core/governor/index.js';
+import type { Reputation } from '../core/reputation/index.js';
 import type { Connection, ConnectionManagerOptions } from '../net/index.js';
-import type { NodeSession } from './session.js';
+import type { ResolvedConfig } from './config.js';
+import type { GovernorDriver } from './governor-driver.js';
+import type { PeerTable } from './peer-table.js';
+
+/** What admission needs of the node: its limits and grouping, reputation, the governor and the peer table. */
+export interface AdmissionParts {
+  readonly config: Pick<ResolvedConfig, 'targets' | 'limits' | 'allowLoopback' | 'allowPrivate'>;
+  readonly asmap: Asmap | undefined;
+  readonly reputation: Pick<Reputation, 'isBanned' | 'isDiscouraged'>;
+  readonly governor: GovernorState;
+  readonly table: Pick<PeerTable, 'get' | 'records'>;
+  readonly driver: Pick<GovernorDriver, 'stepNow' | 'executeNow'>;
+}
 
 /**
  * The ConnectionManager's admission options. It refuses banned IPs and ids and applies the per-IP
@@ -11,7 +24,7 @@ import type { NodeSession } from './session.js';
  * authenticated inbound peer finds the slots full — asks for a victim: the governor then runs
  * Bitcoin Core's eviction (inboundRequested) and names one, or none.
  */
-export function admissionOptions(s: NodeSession): Pick<ConnectionManagerOptions, 'isBanned' | 'isExempt' | 'isDiscouraged' | 'selectEviction' | 'limits' | 'netGroupOf'> {
+export function admissionOptions(s: AdmissionParts): Pick<ConnectionManagerOptions, 'isBanned' | 'isExempt' | 'isDiscouraged' | 'selectEviction' | 'limits' | 'netGroupOf'> {
   const t = s.config.targets;
   const l = s.config.limits;
   const groupOptions = { allowLoopback: s.config.allowLoopback, allowPrivate: s.config.allowPrivate, ...(s.asmap ? { asmap: s.asmap } : {}) };
@@ -26,7 +39,7 @@ export function admissionOptions(s: NodeSession): Pick<ConnectionManagerOptions,
   };
 }
 
-function selectEviction(s: NodeSession, remote: Endpoint): Connection | undefined {
+function selectEviction(s: AdmissionParts, remote: Endpoint): Connection | undefined {
   // Eviction protects the lowest pings: bring the governor's round-trip times up to date first.
   for (const rec of s.table.records()) {
     const rtt = rec.connection.minRttMs;
@@ -51,7 +64,7 @@ function selectEviction(s: NodeSession, remote: Endpoint): Connection | undefine
   if (accepted && !victim) {
     // The governor saw room the connection manager does not (it counts handshakes differently):
     // the manager refuses, so the governor must forget the admission it just made.
-    rest.push({ type: 'disconnect', endpoint: remote, reason: `inbound refused by the connection manager: no slot for ${formatEndpoint(remote)}` });
+    rest.push({ type: 'disconnect', endpoint: remote, cause: 'too-many-inbound', reason: `inbound refused by the connection manager: no slot for ${formatEndpoint(remote)}` });
   }
   s.driver.executeNow(rest);
   return victim;

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { cryptoRandom, systemScheduler } from '../platform/index.js';
 import { identityFromSeed, loadOrCreateIdentity, type NodeIdentity } from '../net/index.js';
 import { resolveConfig, type NodeConfig } from './config.js';
-import { Node } from './node.js';
-import type { NodeRuntime } from './runtime.js';
+import { Node, type NodeOptions } from './node.js';
 
 /** The node key's file name inside the data directory (PKCS#8 PEM, mode 0600). */
 export const NODE_KEY_FILE = 'node.key';
@@ -15,7 +14,7 @@ export const NODE_KEY_FILE = 'node.key';
  * comes from `<dataDir>/node.key`, created on first use; with `dataDir: null` the node lives in
  * memory only, with a fresh identity drawn from `runtime.random` (so a seeded test is repeatable).
  */
-export async function createNode(config: NodeConfig = {}, runtime: NodeRuntime = {}): Promise<Node> {
+export async function createNode(config: NodeConfig = {}, runtime: NodeOptions = {}): Promise<Node> {
   const resolved = resolveConfig(config);
   const scheduler = runtime.scheduler ?? systemScheduler;
   const random = runtime.random ?? cryptoRandom;

@@ -1,21 +1,37 @@
 // Carries out the governor's effects, in order: dials, disconnects, temperatures, address-book calls, anchors, events.
 
-import { formatEndpoint } from '../core/address/index.js';
-import type { GovernorEffect } from '../core/governor/index.js';
+import { formatEndpoint, type Endpoint } from '../core/address/index.js';
+import type { Clock } from '../core/clock.js';
+import type { DialPurpose, GovernorEffect, GovernorInput } from '../core/governor/index.js';
+import type { StoredAnchor } from '../store/index.js';
 import type { DisconnectReason } from '../wire/reasons.js';
-import { frameBytes } from './counters.js';
-import type { NodeSession } from './session.js';
+import { frameBytes, type CountedMessage } from './counters.js';
+import type { PeerEvent, Temperature } from './types.js';
 
-/** The DISCONNECT reason code that matches a governor reason (its words go in the message). */
-export function disconnectReasonFor(reason: string): DisconnectReason {
-  if (/^banned/.test(reason)) return 'banned';
-  if (/^evicted/.test(reason)) return 'evicted';
-  if (/^churn/.test(reason)) return 'churn';
-  if (/^feeler/.test(reason)) return 'done';
-  if (/over target/.test(reason)) return 'surplus';
-  if (/^reputation/.test(reason)) return 'score';
-  if (/shut(ting)? ?down/.test(reason)) return 'shutdown';
-  return 'requested';
+/** A connected peer as the effects see it: its connection can be closed and says when it began. */
+interface PeerHandle {
+  readonly id: string;
+  readonly connection: { readonly connectedAt: number | undefined; disconnect(reason: DisconnectReason, message: string): Promise<unknown> };
+}
+
+/**
+ * What carrying out the governor's effects needs, and nothing more: the node session provides it
+ * (and a unit test can, with a few small fakes).
+ */
+export interface EffectParts {
+  readonly scheduler: Clock;
+  readonly dials: { start(endpoint: Endpoint, purpose: DialPurpose, expectedId: string | undefined): void; cancel(endpoint: Endpoint): void };
+  readonly table: { get(id: string): PeerHandle | undefined; findByEndpoint(key: string): PeerHandle | undefined; setTemperature(id: string, t: Temperature): void };
+  readonly driver: { feed(input: GovernorInput): void };
+  readonly book: { good(ep: Endpoint): unknown; attempt(ep: Endpoint, countFailure: boolean): unknown; connected(ep: Endpoint): unknown; resolveCollisions(): unknown };
+  readonly exchange: { sendGetAddr(id: string): boolean };
+  readonly counters: { message(direction: 'in' | 'out', type: CountedMessage, bytes: number): void };
+  readonly store: { setAnchors(anchors: StoredAnchor[]): void };
+  readonly discovery: { requestAddresses(reason: string): Promise<unknown> };
+  publish(e: PeerEvent): void;
+  /** Runs a chore whose failure is reported, not thrown. */
+  guard(context: string, fn: () => void): void;
+  reportError(context: string, err: Error): void;
 }
 
 /** DISCONNECT messages carry at most 255 bytes of text. */
@@ -25,11 +41,11 @@ function clip(text: string): string {
   return s;
 }
 
-export function executeEffects(s: NodeSession, effects: readonly GovernorEffect[]): void {
+export function executeEffects(s: EffectParts, effects: readonly GovernorEffect[]): void {
   for (const e of effects) executeEffect(s, e);
 }
 
-function executeEffect(s: NodeSession, e: GovernorEffect): void {
+function executeEffect(s: EffectParts, e: GovernorEffect): void {
   switch (e.type) {
     case 'dial':
       s.dials.start(e.endpoint, e.purpose, e.expectedId);
@@ -40,7 +56,9 @@ function executeEffect(s: NodeSession, e: GovernorEffect): void {
     case 'disconnect': {
       const rec = e.id !== undefined ? s.table.get(e.id) : undefined;
       if (rec) {
-        void rec.connection.disconnect(disconnectReasonFor(e.reason), clip(e.reason));
+        // The governor's cause is a DISCONNECT reason by construction; its words go in the message.
+        const reason: DisconnectReason = e.cause;
+        void rec.connection.disconnect(reason, clip(e.reason));
         return;
       }
       // Nothing to close (it is gone already, or an admitted inbound never arrived): report it closed.

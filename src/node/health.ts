@@ -2,7 +2,18 @@
 
 import { formatEndpoint } from '../core/address/index.js';
 import type { Targets } from './config.js';
-import type { NodeSession } from './session.js';
+import type { AddressBook } from '../core/addrbook/index.js';
+import type { GovernorState } from '../core/governor/index.js';
+import type { EclipseWatch } from './eclipse-watch.js';
+import type { PeerTable } from './peer-table.js';
+
+/** What health is computed from: the peer table, the governor, the book and the eclipse alarm. */
+export interface HealthParts {
+  readonly table: Pick<PeerTable, 'records'>;
+  readonly governor: GovernorState;
+  readonly book: Pick<AddressBook, 'size' | 'entries'>;
+  readonly eclipse: Pick<EclipseWatch, 'active'> | undefined;
+}
 import type { NodeHealth } from './types.js';
 
 /**
@@ -13,7 +24,7 @@ import type { NodeHealth } from './types.js';
  *   there is nothing more to dial, which is healthy;
  * - healthy: otherwise. Static, manual and automatic outbound peers all count; feelers do not.
  */
-export function computeHealth(s: NodeSession | undefined, targets: Targets): NodeHealth {
+export function computeHealth(s: HealthParts | undefined, targets: Targets): NodeHealth {
   const base: NodeHealth = {
     status: 'isolated',
     reason: 'the node is not running',
@@ -75,7 +86,7 @@ export function computeHealth(s: NodeSession | undefined, targets: Targets): Nod
  * from or the one it listens on). Checked only when the book is no bigger than the peer table, so a
  * real node's book of thousands costs nothing.
  */
-function connectedToEveryKnown(s: NodeSession, peers: number): boolean {
+function connectedToEveryKnown(s: HealthParts, peers: number): boolean {
   const known = s.book.size();
   if (known === 0 || known > peers) return false;
   const connected = new Set<string>();

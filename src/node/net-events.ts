@@ -1,10 +1,44 @@
 // Routes the connection manager's events: handshakes and closes to the governor, traffic to exchange, requests and listeners.
 
 import { formatEndpoint } from '../core/address/index.js';
-import type { ExchangePeer } from '../discovery/index.js';
-import type { CloseInfo, Connection } from '../net/index.js';
-import { frameBytes } from './counters.js';
-import type { NodeSession } from './session.js';
+import type { GovernorState } from '../core/governor/index.js';
+import type { ExchangePeer, PeerExchange } from '../discovery/index.js';
+import type { CloseInfo, Connection, ConnectionManager, TypedEmitter } from '../net/index.js';
+import { frameBytes, type NodeCounters } from './counters.js';
+import type { DialTracker } from './dials.js';
+import type { EclipseWatch } from './eclipse-watch.js';
+import type { GovernorDriver } from './governor-driver.js';
+import type { PeerLedger } from './peer-ledger.js';
+import type { PeerTable } from './peer-table.js';
+import type { RefusalLog } from './refusals.js';
+import type { ReputationBridge } from './reputation-bridge.js';
+import type { RequestService } from './requests.js';
+import type { NodeEvents } from './types.js';
+import type { VisitTracker } from './visits.js';
+
+/**
+ * The parts of a node the connection manager's events reach: each named, so what a connection
+ * event can touch is written here rather than "the whole session".
+ */
+export interface NetEventParts {
+  readonly cm: Pick<ConnectionManager, 'on'>;
+  readonly roles: WeakMap<Connection, ConnectionRole>;
+  readonly dials: Pick<DialTracker, 'claim'>;
+  readonly visits: Pick<VisitTracker, 'claims' | 'onClosed' | 'onAddr'>;
+  readonly table: Pick<PeerTable, 'add' | 'remove' | 'get' | 'info'>;
+  readonly counters: Pick<NodeCounters, 'connection' | 'disconnect' | 'message' | 'rejected'>;
+  readonly ledger: Pick<PeerLedger, 'connected' | 'disconnected'>;
+  readonly exchange: Pick<PeerExchange, 'peerConnected' | 'peerIntroduced' | 'peerDisconnected' | 'onAddr' | 'onGetAddr'>;
+  readonly driver: Pick<GovernorDriver, 'feed'>;
+  readonly governor: Pick<GovernorState, 'inbound'>;
+  readonly bridge: Pick<ReputationBridge, 'offence'>;
+  readonly refusals: Pick<RefusalLog, 'refused'>;
+  readonly requests: Pick<RequestService, 'onRequest'>;
+  readonly eclipse: Pick<EclipseWatch, 'askedForAddresses' | 'addrReceived' | 'peerGone'> | undefined;
+  readonly emitter: Pick<TypedEmitter<NodeEvents>, 'emit'>;
+  /** Bytes of connections that have closed (live ones are read from the connections). */
+  readonly closedBytes: { in: number; out: number };
+}
 
 /** What a connection is to the node: a peer (the governor knows it), a discovery visit, or one being dropped. */
 export type ConnectionRole = 'peer' | 'visit' | 'ignored';
@@ -14,7 +48,7 @@ function closeText(info: CloseInfo): string {
   return `${info.reason}${info.message ? `: ${info.message}` : ''} (${who})`;
 }
 
-function exchangePeer(s: NodeSession, conn: Connection): ExchangePeer {
+function exchangePeer(s: NetEventParts, conn: Connection): ExchangePeer {
   return {
     id: conn.remoteId!,
     direction: conn.direction,
@@ -33,7 +67,7 @@ function exchangePeer(s: NodeSession, conn: Connection): ExchangePeer {
   };
 }
 
-export function wireNetEvents(s: NodeSession): void {
+export function wireNetEvents(s: NetEventParts): void {
   const { cm } = s;
 
   cm.on('established', ({ connection: conn }) => {

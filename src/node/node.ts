@@ -30,13 +30,31 @@ export interface BroadcastOptions {
 const isNodeIdText = (s: string) => /^[0-9a-f]{64}$/.test(s);
 
 /**
+ * Something that runs alongside a node from start to stop — the HTTP API, when the library's
+ * createNode starts one. `start` returns a value the node hands out under the attachment's name
+ * (`node.api` for 'api'). A failing start is reported as a 'node:error' event and the node runs on
+ * without it: an optional extra must never take the peer-to-peer node down.
+ */
+export interface NodeAttachment {
+  readonly name: string;
+  start(node: Node): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** A node's runtime plus what runs alongside it (attachments live here, not in NodeRuntime, which the session also reads). */
+export interface NodeOptions extends NodeRuntime {
+  /** Started after the node, stopped before it (see NodeAttachment). */
+  attachments?: NodeAttachment[];
+}
+
+/**
  * A peer-to-peer node. Create it with `createNode(config)`, then `start()`; it keeps itself
  * connected to a diverse set of peers until `stop()`. A stopped node can be started again (its
  * state is reloaded from the store).
  */
 export class Node {
   readonly config: ResolvedConfig;
-  #runtime: NodeRuntime;
+  #runtime: NodeOptions;
   #identity: NodeIdentity;
   #scheduler: Scheduler;
   #random: Random;
@@ -48,7 +66,7 @@ export class Node {
   /** What each running attachment handed out (see NodeAttachment), by name. */
   #attached = new Map<string, unknown>();
 
-  constructor(config: ResolvedConfig, runtime: NodeRuntime, identity: NodeIdentity, scheduler: Scheduler, random: Random) {
+  constructor(config: ResolvedConfig, runtime: NodeOptions, identity: NodeIdentity, scheduler: Scheduler, random: Random) {
     this.config = config;
     this.#runtime = runtime;
     this.#identity = identity;
@@ -78,7 +96,8 @@ export class Node {
 
   /**
    * The HTTP API while it runs: its base URL and the bearer token for changes. Started by the
-   * library's createNode when the config's `api` is not false; undefined otherwise.
+   * library's createNode when the config has an `api` section (`api: {}` for the defaults);
+   * undefined otherwise.
    */
   get api(): { url: string; token: string } | undefined {
     return this.#attached.get('api') as { url: string; token: string } | undefined;
@@ -206,7 +225,7 @@ export class Node {
     const s = this.#live();
     const rec = s?.table.get(id);
     if (!s || !rec) return false;
-    s.driver.feed({ type: 'disconnectRequested', id: rec.id, reason });
+    s.driver.feed({ type: 'disconnectRequested', id: rec.id, cause: 'requested', reason });
     return true;
   }
 

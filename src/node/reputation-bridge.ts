@@ -82,7 +82,7 @@ export class ReputationBridge {
     });
     for (const ban of outcome.banned) this.#banned(ban, id !== undefined && ban.kind === 'id' ? endpoint : undefined);
     if (outcome.disconnect) {
-      if (id !== undefined) o.feed({ type: 'disconnectRequested', id, reason: `reputation: score ${outcome.score.toFixed(1)} after a ${severity} offence (${reason})` });
+      if (id !== undefined) o.feed({ type: 'disconnectRequested', id, cause: 'score', reason: `reputation: score ${outcome.score.toFixed(1)} after a ${severity} offence (${reason})` });
       else closeUnauthenticated?.();
     }
     return outcome;

@@ -27,18 +27,6 @@ export interface ConnectionTuning {
 }
 
 /**
- * Something that runs alongside a node from start to stop — the HTTP API, when the library's
- * createNode starts one. `start` returns a value the node hands out under the attachment's name
- * (`node.api` for 'api'). A failing start is reported as a 'node:error' event and the node runs on
- * without it: an optional extra must never take the peer-to-peer node down.
- */
-export interface NodeAttachment {
-  readonly name: string;
-  start(node: import('./node.js').Node): Promise<unknown>;
-  stop(): Promise<void>;
-}
-
-/**
  * The environment of a node. Everything is optional: a production node uses the system clock,
  * crypto randomness, TCP/TLS, node:dns and `<dataDir>/peerwarden.db`. Tests and the simulator pass
  * a VirtualClock, a seeded Random and a MemoryNetwork, and the same node runs deterministically.
@@ -78,6 +66,4 @@ export interface NodeRuntime {
   eventCap?: number;
   /** Service flags announced in HELLO. */
   services?: bigint;
-  /** Started after the node, stopped before it (see NodeAttachment). */
-  attachments?: NodeAttachment[];
 }

@@ -3,7 +3,24 @@
 import type { ExchangeCounters } from '../discovery/index.js';
 import type { Targets } from './config.js';
 import { NodeCounters, type NodeCounterSnapshot } from './counters.js';
-import type { NodeSession } from './session.js';
+import type { AddressBook } from '../core/addrbook/index.js';
+import type { Clock } from '../core/clock.js';
+import type { Reputation } from '../core/reputation/index.js';
+import type { Discovery, PeerExchange } from '../discovery/index.js';
+import type { PeerTable } from './peer-table.js';
+
+/** What node.stats() reads of a running node. */
+export interface StatsParts {
+  readonly scheduler: Clock;
+  readonly startedAt: number;
+  readonly counters: Pick<NodeCounters, 'snapshot'>;
+  readonly exchange: Pick<PeerExchange, 'counters'>;
+  readonly discovery: Pick<Discovery, 'lastRequest'>;
+  readonly table: Pick<PeerTable, 'records'>;
+  readonly book: Pick<AddressBook, 'stats'>;
+  readonly reputation: Pick<Reputation, 'bans' | 'discouraged'>;
+  readonly closedBytes: { readonly in: number; readonly out: number };
+}
 
 export interface NodeStats {
   id: string;
@@ -35,7 +52,7 @@ interface NodeLike {
   readonly listenAddresses: string[];
 }
 
-export function collectStats(node: NodeLike, s: NodeSession | undefined): NodeStats {
+export function collectStats(node: NodeLike, s: StatsParts | undefined): NodeStats {
   const out: NodeStats = {
     id: node.id,
     network: node.config.network,

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { GovernorEffect, GovernorInput } from '../../src/core/governor/index.js';
-import { disconnectReasonFor, executeEffects } from '../../src/node/effects.js';
-import type { NodeSession } from '../../src/node/session.js';
+import { executeEffects, type EffectParts } from '../../src/node/effects.js';
 import type { PeerEvent } from '../../src/node/types.js';
 
-/** A session whose parts record what they were asked to do (a unit test of the executor alone). */
+/** The executor's parts, each recording what it was asked to do (a unit test of the executor alone). */
 function fakeSession() {
   const calls: string[] = [];
   const fed: GovernorInput[] = [];
@@ -20,7 +19,7 @@ function fakeSession() {
     },
   });
   const peers: Record<string, ReturnType<typeof conn>> = { aa: conn('aa') };
-  const s = {
+  const s: EffectParts = {
     scheduler: { now: () => 1000 },
     dials: { start: (ep: { ip: string }, purpose: string, id?: string) => calls.push(`dial ${ep.ip} ${purpose} ${id ?? '-'}`), cancel: (ep: { ip: string }) => calls.push(`cancel ${ep.ip}`) },
     table: {
@@ -43,7 +42,7 @@ function fakeSession() {
     guard: (_: string, fn: () => void) => fn(),
     reportError: () => {},
   };
-  return { session: s as unknown as NodeSession, calls, fed, published, anchors, temps };
+  return { session: s, calls, fed, published, anchors, temps };
 }
 
 const ep = (ip: string) => ({ ip, port: 7000 });
@@ -80,12 +79,12 @@ describe('executeEffects', () => {
     expect(f.temps.get('aa')).toBe('warm');
   });
 
-  it('closes a peer with the DISCONNECT reason matching the governor reason, and reports closes it cannot make', () => {
+  it('closes a peer with the governor\'s cause as the DISCONNECT reason and its words as the message, and reports closes it cannot make', () => {
     const f = fakeSession();
     executeEffects(f.session, [
-      { type: 'disconnect', id: 'aa', endpoint: ep('1.1.1.1'), reason: 'churn: replacing 1 of 8 hot peers' },
-      { type: 'disconnect', id: 'zz', endpoint: ep('9.9.9.9'), reason: 'evicted to admit a new inbound peer' },
-      { type: 'disconnect', endpoint: ep('8.8.8.8'), reason: 'inbound handshake not reported in time' },
+      { type: 'disconnect', id: 'aa', endpoint: ep('1.1.1.1'), cause: 'churn', reason: 'churn: replacing 1 of 8 hot peers' },
+      { type: 'disconnect', id: 'zz', endpoint: ep('9.9.9.9'), cause: 'evicted', reason: 'evicted to admit a new inbound peer' },
+      { type: 'disconnect', endpoint: ep('8.8.8.8'), cause: 'requested', reason: 'inbound handshake not reported in time' },
     ]);
     expect(f.calls).toEqual(['disconnect aa churn "churn: replacing 1 of 8 hot peers"']);
     expect(f.fed).toEqual([
@@ -101,17 +100,5 @@ describe('executeEffects', () => {
       { id: 'aa', endpoint: '1.1.1.1:7000', connectedAt: 123 },
       { id: '', endpoint: '4.4.4.4:7000', connectedAt: 1000 },
     ]);
-  });
-});
-
-describe('disconnectReasonFor', () => {
-  it('maps governor reasons to DISCONNECT codes', () => {
-    expect(disconnectReasonFor('banned (1.2.3.4): spam')).toBe('banned');
-    expect(disconnectReasonFor('evicted to admit a new inbound peer: …')).toBe('evicted');
-    expect(disconnectReasonFor('churn: replacing 1 of 8 hot peers')).toBe('churn');
-    expect(disconnectReasonFor('feeler: address verified, closing')).toBe('done');
-    expect(disconnectReasonFor('outbound over target (13/12)')).toBe('surplus');
-    expect(disconnectReasonFor('reputation: score -25.0 after a high offence (x)')).toBe('score');
-    expect(disconnectReasonFor('requested by the operator')).toBe('requested');
   });
 });

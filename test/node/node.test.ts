@@ -49,6 +49,7 @@ describe('Node: peers', () => {
         'listenEndpoint',
         'purpose',
         'netGroup',
+        'asn',
         'minRttMs',
       ].sort(),
     );

@@ -44,7 +44,6 @@ import type {
   AddressRecord,
   GetAddressesOptions,
   RebucketReport,
-  RebucketResult,
   SelectOptions,
   SelectedAddress,
   SizeOptions,
@@ -91,6 +90,12 @@ function restoreOptions(method: string, options: AddressBookRestoreOptions | und
   if (!o.clock || typeof o.clock.now !== 'function') throw new AddressBookError(needs);
   if (!o.random || typeof o.random.int !== 'function' || typeof o.random.float !== 'function') throw new AddressBookError(needs);
   return o as AddressBookRestoreOptions;
+}
+
+/** What AddressBook.rebucket returns: the rebuilt book and what rebuilding cost. */
+export interface RebucketResult {
+  book: AddressBook;
+  report: RebucketReport;
 }
 
 /** The snapshot's key, after checking the snapshot's version and that `options` names no other key. */

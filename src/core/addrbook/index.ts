@@ -1,5 +1,5 @@
 // The address book: Bitcoin Core's addrman, its bucket functions and its types.
-export { AddressBook } from './address-book.js';
+export { AddressBook, type RebucketResult } from './address-book.js';
 export { AddressBookError } from './errors.js';
 export { readGetAddressesArgs } from './get-addresses-args.js';
 export { triedBucket, newBucket, bucketPosition, type BucketOptions } from './buckets.js';
@@ -21,7 +21,6 @@ export {
   type AddressBookSnapshot,
   type AddressBookChanges,
   type RebucketReport,
-  type RebucketResult,
   type AddressBookStats,
   type TableOccupancy,
 } from './types.js';

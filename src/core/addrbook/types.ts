@@ -4,7 +4,6 @@ import type { Asmap } from '../address/asmap.js';
 import type { Endpoint, EndpointLike } from '../address/endpoint.js';
 import type { Clock } from '../clock.js';
 import type { Random } from '../random.js';
-import type { AddressBook } from './address-book.js';
 
 /** Where an address came from, for the dashboard. The first origin an entry got is kept. */
 export type AddressOrigin = 'seed' | 'dns' | 'exchange' | 'hub' | 'probe' | 'manual' | 'inbound';
@@ -161,11 +160,6 @@ export interface RebucketReport {
   noRoom: number;
   /** refused + noRoom. */
   dropped: number;
-}
-
-export interface RebucketResult {
-  book: AddressBook;
-  report: RebucketReport;
 }
 
 /** What changed since the last takeChanges(), for batched persistence. */

@@ -32,7 +32,7 @@
 import { createHash } from 'node:crypto';
 import { classify, classifyIpv4, ipBytesOf, type IpLike } from './classify.js';
 import { formatIpBytes, parseIpBytes, parseIpv4Into, parseIpv6Into } from './ip.js';
-import { linkedIpv4 } from './netgroup.js';
+import { linkedIpv4 } from './linked-ipv4.js';
 
 /** Thrown by Asmap.fromBytes for a map Bitcoin Core would refuse; the message names the problem. */
 export class AsmapError extends Error {

@@ -41,6 +41,6 @@ export function runChurn(run: Run): void {
   const warmVictims = shuffle(run, warm.filter((p) => !p.busy)).slice(0, warmN);
   for (const p of warmVictims) {
     holdOff(run, p.endpointKey, run.now + churnCooldownMs, 'churned out');
-    closePeer(run, p, `churn: replacing ${warmN} of ${warm.length} warm peers at random`);
+    closePeer(run, p, 'churn', `churn: replacing ${warmN} of ${warm.length} warm peers at random`);
   }
 }

@@ -65,6 +65,7 @@ export function admitInbound(run: Run, input: EndpointLike): void {
       closePeer(
         run,
         victim,
+        'evicted',
         `evicted to admit a new inbound peer: ${victim.preferEvict ? 'discouraged; ' : ''}youngest of the most represented net group after eviction protections`,
       );
     }

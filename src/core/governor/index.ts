@@ -19,6 +19,7 @@ export type {
   StaticPeer,
   GovernorInput,
   GovernorEffect,
+  DisconnectCause,
   GovernorEvent,
   GovernorEventType,
   StepResult,

@@ -173,7 +173,7 @@ export function balanceTemperatures(run: Run): void {
     const warm = shuffle(run, auto.filter((p) => p.temperature === 'warm' && !p.busy && !p.trusted));
     for (const p of warm) {
       if (live <= targets.outbound) break;
-      closePeer(run, p, `outbound over target (${live}/${targets.outbound})`);
+      closePeer(run, p, 'surplus', `outbound over target (${live}/${targets.outbound})`);
       live--;
     }
   }

@@ -9,6 +9,7 @@ import type {
   AddressSource,
   BackoffEntry,
   DialPurpose,
+  DisconnectCause,
   GovernorContext,
   GovernorEffect,
   GovernorEvent,
@@ -134,10 +135,10 @@ export function demote(run: Run, peer: GovernorPeer, reason: string): void {
 }
 
 /** Asks the node to close a peer; the peer stops counting at once, the `peer:disconnected` event comes with the node's report. */
-export function closePeer(run: Run, peer: GovernorPeer, reason: string): void {
+export function closePeer(run: Run, peer: GovernorPeer, cause: DisconnectCause, reason: string): void {
   if (peer.closing !== undefined) return;
   peer.closing = reason;
-  run.effects.push({ type: 'disconnect', id: peer.id, endpoint: peer.endpoint, reason });
+  run.effects.push({ type: 'disconnect', id: peer.id, endpoint: peer.endpoint, cause, reason });
 }
 
 /** Whether anything is below target right now (the governor then wants frequent ticks). */

@@ -45,7 +45,7 @@ function expireStale(run: Run): void {
   for (const q of [...s.inbound.values()]) {
     if (run.now - q.since < dialTimeoutMs) continue;
     s.inbound.delete(q.endpointKey);
-    run.effects.push({ type: 'disconnect', endpoint: q.endpoint, reason: 'inbound handshake not reported in time' });
+    run.effects.push({ type: 'disconnect', endpoint: q.endpoint, cause: 'requested', reason: 'inbound handshake not reported in time' });
   }
   for (const [key, b] of s.backoff) {
     if (run.now - b.retryAt > BACKOFF_FORGET_MS && !isStaticEndpoint(s, key)) s.backoff.delete(key);
@@ -101,14 +101,14 @@ function onHandshakeDone(run: Run, input: Extract<GovernorInput, { type: 'handsh
       // A feeler has done its job once the handshake proves the address is alive.
       d.closing = 'feeler done';
       run.effects.push({ type: 'bookGood', endpoint });
-      run.effects.push({ type: 'disconnect', id, endpoint, reason: 'feeler: address verified, closing' });
+      run.effects.push({ type: 'disconnect', id, endpoint, cause: 'done', reason: 'feeler: address verified, closing' });
       emit(run, { type: 'peer:feeler', id, endpoint: key, direction, reason: `feeler succeeded: ${d.reason}` });
       return;
     }
     if (d) s.dials.delete(key);
     const adopted = d ? d.purpose : adoptOutbound(run, key, id, endpoint.ip);
     if (adopted === undefined) {
-      run.effects.push({ type: 'disconnect', id, endpoint, reason: 'outbound connection we did not ask for, and no slot for it' });
+      run.effects.push({ type: 'disconnect', id, endpoint, cause: 'surplus', reason: 'outbound connection we did not ask for, and no slot for it' });
       return;
     }
     purpose = adopted;
@@ -122,7 +122,7 @@ function onHandshakeDone(run: Run, input: Extract<GovernorInput, { type: 'handsh
       const c = countConnections(s);
       trustedByIp = isTrustedIp(run, endpoint.ip);
       if (!trustedByIp && c.inbound >= s.config.targets.maxInbound) {
-        run.effects.push({ type: 'disconnect', id, endpoint, reason: 'inbound connection not admitted through inboundRequested, and inbound is full' });
+        run.effects.push({ type: 'disconnect', id, endpoint, cause: 'too-many-inbound', reason: 'inbound connection not admitted through inboundRequested, and inbound is full' });
         return;
       }
       preferEvict = isDiscouraged(run, endpoint.ip);
@@ -167,7 +167,7 @@ function onHandshakeDone(run: Run, input: Extract<GovernorInput, { type: 'handsh
   if (isBanned(run, { id, ip: endpoint.ip })) {
     // Hold the address off too, or a static peer banned by id would be redialled in a loop.
     if (direction === 'outbound') recordFailure(run, key, 'banned');
-    closePeer(run, peer, 'banned');
+    closePeer(run, peer, 'banned', 'banned');
     return;
   }
   if (direction === 'outbound') {
@@ -238,7 +238,7 @@ function onBanAdded(run: Run, input: Extract<GovernorInput, { type: 'banAdded' }
   for (const p of s.peers.values()) {
     if (!matches({ id: p.id, ip: p.endpoint.ip }) || p.closing !== undefined) continue;
     if (p.direction === 'outbound') recordFailure(run, p.endpointKey, reason);
-    closePeer(run, p, reason);
+    closePeer(run, p, 'banned', reason);
   }
   for (const d of [...s.dials.values()]) {
     if (!matches({ ip: d.endpoint.ip, ...(d.expectedId !== undefined ? { id: d.expectedId } : {}) })) continue;
@@ -248,7 +248,7 @@ function onBanAdded(run: Run, input: Extract<GovernorInput, { type: 'banAdded' }
   for (const q of [...s.inbound.values()]) {
     if (!matches({ ip: q.ip })) continue;
     s.inbound.delete(q.endpointKey);
-    run.effects.push({ type: 'disconnect', endpoint: q.endpoint, reason });
+    run.effects.push({ type: 'disconnect', endpoint: q.endpoint, cause: 'banned', reason });
   }
   s.anchors = s.anchors.filter((a) => !matches({ ip: a.ip }));
   maintain(run);
@@ -312,7 +312,7 @@ function onDisconnectRequested(run: Run, input: Extract<GovernorInput, { type: '
   if (!p) return;
   // A static peer will be redialled; give it a moment so a deliberate disconnect is not undone at once.
   if (p.static) holdOff(run, p.endpointKey, run.now + s.config.backoffBaseMs, 'disconnected by request');
-  closePeer(run, p, input.reason);
+  closePeer(run, p, input.cause, input.reason);
 }
 
 function onPeerBusy(run: Run, input: Extract<GovernorInput, { type: 'peerBusy' }>): void {

@@ -185,8 +185,8 @@ export type GovernorInput =
   | { type: 'connectRequested'; endpoint: EndpointLike; static?: boolean; id?: string }
   /** The operator stops keeping an endpoint (or node id) connected. */
   | { type: 'staticRemoved'; endpoint?: EndpointLike; id?: string }
-  /** Close a peer (operator, or reputation: score at or below the disconnect threshold). */
-  | { type: 'disconnectRequested'; id: string; reason: string }
+  /** Close a peer: the operator ('requested'), or reputation ('score': at or below the disconnect threshold). */
+  | { type: 'disconnectRequested'; id: string; cause: Extract<DisconnectCause, 'requested' | 'score'>; reason: string }
   /** A TCP connection arrived; the governor answers with `acceptInbound` or `refuseInbound`. */
   | { type: 'inboundRequested'; endpoint: EndpointLike }
   /** The node is stopping: save anchors, dial nothing more. */
@@ -217,13 +217,23 @@ export interface GovernorEvent {
   data?: Record<string, string | number | boolean>;
 }
 
+/**
+ * Why the governor closes a connection. Each is also a DISCONNECT reason of the wire protocol (the
+ * node sends it as is): the type carries the meaning from the decision to the goodbye, and the
+ * free-text reason beside it carries the detail for people.
+ */
+export type DisconnectCause = 'banned' | 'evicted' | 'churn' | 'done' | 'surplus' | 'score' | 'requested' | 'too-many-inbound';
+
 export type GovernorEffect =
   /** Open an outbound connection; report dialSucceeded/dialFailed, then handshakeDone or dialFailed. */
   | { type: 'dial'; endpoint: Endpoint; purpose: DialPurpose; reason: string; expectedId?: string }
   /** Give up a dial the governor no longer waits for (timed out, banned). */
   | { type: 'cancelDial'; endpoint: Endpoint; reason: string }
-  /** Close a connection: by node id once authenticated, else by endpoint. Report `disconnected` when closed. */
-  | { type: 'disconnect'; id?: string; endpoint: Endpoint; reason: string }
+  /**
+   * Close a connection: by node id once authenticated, else by endpoint. Report `disconnected` when
+   * closed. `cause` is what the node sends as the DISCONNECT reason (same names); `reason` is the words.
+   */
+  | { type: 'disconnect'; id?: string; endpoint: Endpoint; cause: DisconnectCause; reason: string }
   | { type: 'acceptInbound'; endpoint: Endpoint; reason: string }
   | { type: 'refuseInbound'; endpoint: Endpoint; reason: string }
   /** Start application traffic with the peer (it becomes a broadcast/request target). */

@@ -369,7 +369,7 @@ export class World {
     } else if (r < 0.8) {
       this.apply({ type: 'networkChanged' });
     } else if (r < 0.82 && ids.length > 0) {
-      this.apply({ type: 'disconnectRequested', id: anyId(), reason: 'operator' });
+      this.apply({ type: 'disconnectRequested', id: anyId(), cause: 'requested', reason: 'operator' });
     } else if (r < 0.84 && this.book.collisions) {
       const remotes = [...this.remotes.values()];
       const remote = remotes[this.random.int(remotes.length)]!;
