@@ -4,6 +4,7 @@ import { generateIdentity } from '../../src/net/identity.js';
 import { ConnectionManager } from '../../src/net/manager.js';
 import { createNode, type Node } from '../../src/node/index.js';
 import { loopbackIps, pingFlood, sleep, squat, type Target } from '../helpers/hostile-peer.js';
+import { eventually } from '../net/helpers.js';
 
 const nodes: Node[] = [];
 afterEach(async () => {
@@ -18,20 +19,21 @@ async function victim(ip: string, encryption: 'tls' | 'none', limits: Record<str
   return { node, target: { host: ip, port, encryption, network: 'hostile-test' } };
 }
 
-/** Dials until an authenticated connection is still open 300 ms later (it got a slot); gives up after `attempts`. */
-async function honestGetsIn(target: Target, fromIp: string, attempts = 40): Promise<number> {
+/** Dials until the node takes an authenticated connection as a peer (it got a slot); gives up after `attempts`. */
+async function honestGetsIn(node: Node, target: Target, fromIp: string, attempts = 40): Promise<number> {
   const cm = new ConnectionManager({ identity: generateIdentity(), network: target.network, encryption: target.encryption, listen: `${fromIp}:0` });
   await cm.start();
   try {
     for (let i = 1; i <= attempts; i++) {
       try {
         const conn = await cm.dial(`${target.host}:${target.port}`);
-        await sleep(300);
+        // The node's verdict: it lists us among its peers (a slot), or it closes the connection.
+        await eventually(() => !conn.isOpen || node.peer(cm.identity.nodeId) !== undefined, 'the node to take or drop the honest peer', 5_000);
         if (conn.isOpen) return i;
       } catch {
-        /* refused or evicted: try again */
+        /* refused, evicted, or no verdict in time: try again */
       }
-      await sleep(100);
+      await sleep(100); // a pause between attempts, not a wait for anything
     }
     return Infinity;
   } finally {
@@ -45,9 +47,10 @@ describe('hostile peers over real sockets', () => {
     const penalties: string[] = [];
     node.on('peer:penalized', (e) => penalties.push(e.reason));
     const flood = pingFlood(target, loopbackIps(2, 62), 2, Date.now() + 9_000);
-    await sleep(2_000);
-    // While they flood, an honest peer still gets in, and what the node has queued stays small.
-    expect(await honestGetsIn(target, '127.70.0.1')).toBeLessThan(Infinity);
+    // While they flood (the node has penalised one already), an honest peer still gets in, and what
+    // the node has queued stays small.
+    await eventually(() => penalties.some((r) => r.startsWith('mid offence: ping-flood')), 'the first ping-flood penalty', 8_000);
+    expect(await honestGetsIn(node, target, '127.70.0.1')).toBeLessThan(Infinity);
     const stats = await flood;
     expect(stats.sessions).toBeGreaterThanOrEqual(4);
     expect(penalties.filter((r) => r.startsWith('mid offence: ping-flood')).length).toBeGreaterThanOrEqual(4);
@@ -63,11 +66,13 @@ describe('hostile peers over real sockets', () => {
       node.on('peer:refused', (e) => refused.push(String(e.data?.reason)));
       // 10 addresses x 4 silent sockets against a pool of 8, re-opened whenever dropped.
       const attack = squat(target, loopbackIps(10, encryption === 'tls' ? 82 : 72), 4, Date.now() + 6_000);
-      await sleep(1_000);
+      // The pool is full once the node starts evicting squatters to make room for new ones.
+      await eventually(() => refused.includes('evicted'), 'the squatters to fill the pending pool', 5_000);
       for (let i = 0; i < 3; i++) {
-        expect(await honestGetsIn(target, `127.${encryption === 'tls' ? 95 : 90}.${i}.1`), `honest peer ${i}`).toBeLessThan(Infinity);
+        expect(await honestGetsIn(node, target, `127.${encryption === 'tls' ? 95 : 90}.${i}.1`), `honest peer ${i}`).toBeLessThan(Infinity);
       }
-      expect(node.peers().filter((p) => p.direction === 'inbound')).toHaveLength(0); // honest dialers left again
+      // The honest dialers left again (their goodbyes reach the node a moment after they close).
+      await eventually(() => expect(node.peers().filter((p) => p.direction === 'inbound')).toHaveLength(0), 'the honest dialers to be gone');
       const stats = await attack;
       expect(stats.closedByNode).toBeGreaterThan(0);
       expect(refused).toContain('evicted');

@@ -86,7 +86,12 @@ describe('8 nodes over TLS on loopback', () => {
       const sender = nodes[1]!;
       expect(sender.broadcast('hello', Buffer.from('from node 1'))).toBe(N - 1);
       await until(() => received.size === N - 1, 5_000, 'the broadcast');
-      await new Promise((r) => setTimeout(r, 200));
+      // …and only once: a second broadcast travels behind the first in each connection's queue, so
+      // when it has arrived everywhere, any duplicate of the first would have arrived before it.
+      const fenced = new Set<string>();
+      for (const n of nodes) n.on('message', (m) => (m.topic === 'fence' && m.peer.id === sender.id ? fenced.add(n.id) : undefined));
+      expect(sender.broadcast('fence', new Uint8Array(0))).toBe(N - 1);
+      await until(() => fenced.size === N - 1, 5_000, 'the second broadcast');
       for (const n of nodes) {
         if (n === sender) expect(received.get(n.id)).toBeUndefined();
         else expect(received.get(n.id)!.map((m) => [m.peer.id, Buffer.from(m.payload).toString()])).toEqual([[sender.id, 'from node 1']]);
@@ -106,7 +111,8 @@ describe('8 nodes over TLS on loopback', () => {
       const survivors = nodes.filter((n) => n !== victim);
       await until(() => noticed.length === N - 1, 10_000, 'the peers to notice the dead node');
       expect(noticed.every((e) => /connection-lost/.test(e.reason))).toBe(true);
-      await new Promise((r) => setTimeout(r, 500));
+      const settled = () => survivors.every((n) => n.peer(victim.id) === undefined && n.peers().length === N - 2 && n.health().status !== 'isolated');
+      await until(settled, 10_000, 'the survivors to settle among themselves');
       for (const n of survivors) {
         expect(n.peer(victim.id)).toBeUndefined();
         expect(n.peers()).toHaveLength(N - 2);

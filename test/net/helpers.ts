@@ -10,6 +10,28 @@ import { authPayload, encodeAuth, encodeHello, networkIdOf, decodeHello } from '
 import { MessageType, PROTOCOL_VERSION } from '../../src/wire/constants.js';
 import { NO_CHANNEL_BINDING } from '../../src/net/transport.js';
 
+/**
+ * Waits in real time until `check` holds: until it returns true, or, for a check written with
+ * expect(), until it stops throwing. Fails after `limitMs` naming `what`, with the last assertion's
+ * message. For conditions on real sockets, instead of a fixed sleep that hopes they hold by then.
+ */
+export async function eventually(check: () => boolean | void, what: string, limitMs = 10_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    let failure: unknown;
+    try {
+      if (check() !== false) return;
+    } catch (e) {
+      failure = e;
+    }
+    if (Date.now() >= end) {
+      const detail = failure instanceof Error ? `: ${failure.message}` : '';
+      throw new Error(`timed out after ${limitMs} ms waiting for ${what}${detail}`, { cause: failure });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Lets every pending microtask and immediate run (memory links move only with the clock). */
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
