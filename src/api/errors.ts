@@ -1,7 +1,12 @@
 // API errors: one JSON shape, { error: { code, message } }, with the right HTTP status.
 
-/** Thrown by route handlers; the server turns it into `{ error: { code, message } }` with `status`. */
-export class ApiError extends Error {
+import { PeerwardenError } from '../core/errors.js';
+
+/**
+ * Thrown by route handlers; the server turns it into `{ error: { code, message } }` with `status`.
+ * Its `code` is the API's own (snake_case, as the JSON bodies have always had it).
+ */
+export class ApiError extends PeerwardenError {
   override readonly name = 'ApiError';
   constructor(
     readonly status: number,

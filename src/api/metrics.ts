@@ -1,5 +1,6 @@
 // Prometheus plumbing: the standard process metrics, gauges and counters read at scrape time, and a render cache.
 
+import { PeerwardenError } from '../core/errors.js';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const METRIC_PREFIX = 'peerwarden_';
@@ -84,7 +85,8 @@ export const METRICS_MIN_INTERVAL_MS = 1000;
 export const MAX_WAITING_SCRAPES = 256;
 
 /** Thrown by MetricsCache.get when too many scrapes are already waiting. */
-export class MetricsBusyError extends Error {
+export class MetricsBusyError extends PeerwardenError {
+  readonly code = 'metrics-busy';
   override readonly name = 'MetricsBusyError';
   constructor(readonly waiting: number) {
     super(`${waiting} scrapes are already waiting for the metrics: retry in a second, and scrape less often (every 15 s is plenty)`);

@@ -27,7 +27,7 @@ export interface NodeApi extends ApiParts {
   close(): Promise<void>;
 }
 
-/** Builds and starts the API of a running node. Throws ListenError when the address is taken. */
+/** Builds and starts the API of a running node. Throws ApiListenError when the address is taken. */
 export async function startNodeApi(o: NodeApiOptions): Promise<NodeApi> {
   const fromConfig = o.node.config.api || undefined;
   const parts = createApiServer({

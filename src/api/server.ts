@@ -1,5 +1,6 @@
 // The HTTP server shared by the node, the hub and the observer: JSON errors, Host and Origin checks, bearer auth, OpenAPI, CORS.
 
+import { PeerwardenError } from '../core/errors.js';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { formatEndpoint, type Endpoint } from '../core/address/index.js';
@@ -18,12 +19,14 @@ export interface ApiServerOptions extends AccessOptions {
   version: string;
 }
 
-/** Thrown when the server cannot bind its address; the message says what to do. */
-export class ListenError extends Error {
-  override readonly name = 'ListenError';
+/** Thrown when the HTTP API cannot bind its address; the message says what to do. */
+export class ApiListenError extends PeerwardenError {
+  readonly code = 'api-listen-failed';
+  override readonly name = 'ApiListenError';
   constructor(
     readonly endpoint: string,
-    readonly code: string | undefined,
+    /** The system's error code (EADDRINUSE…), when there was one. */
+    readonly errno: string | undefined,
     message: string,
   ) {
     super(message);
@@ -181,7 +184,7 @@ export class ApiServer {
     return this.#url;
   }
 
-  /** Binds the address; a port in use or a refused address becomes a ListenError that says what to do. */
+  /** Binds the address; a port in use or a refused address becomes an ApiListenError that says what to do. */
   async start(): Promise<string> {
     const { ip, port } = this.#opts.listen;
     try {
@@ -197,7 +200,7 @@ export class ApiServer {
             : code === 'EACCES'
               ? `not allowed to bind ${where}: use a port above 1023 or run with the needed privilege`
               : `cannot listen on ${where}: ${(err as Error).message}`;
-      throw new ListenError(where, code, `HTTP API: ${hint}`);
+      throw new ApiListenError(where, code, `HTTP API: ${hint}`);
     }
     const addr = this.app.server.address();
     const bound = typeof addr === 'object' && addr ? addr.port : port;

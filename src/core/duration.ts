@@ -1,9 +1,11 @@
 // Durations as people write them ("90s", "1h30m", "2d", "500ms") parsed to milliseconds.
 
+import { PeerwardenError } from './errors.js';
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** Thrown when a duration text does not parse; the message shows the accepted forms. */
-export class DurationParseError extends Error {
+export class DurationParseError extends PeerwardenError {
+  readonly code = 'duration-invalid';
   override readonly name = 'DurationParseError';
   constructor(readonly input: string) {
     super(`invalid duration ${JSON.stringify(input)}: use a number with a unit, e.g. 500ms, 30s, 15m, 1h, 1h30m, 7d`);

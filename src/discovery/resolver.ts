@@ -1,5 +1,6 @@
 // Host name resolution for seeds and hubs: an injectable A/AAAA resolver, node:dns by default.
 
+import { PeerwardenError } from '../core/errors.js';
 import { promises as dns } from 'node:dns';
 import { normalizeIp } from '../core/address/index.js';
 
@@ -12,7 +13,8 @@ export interface HostResolver {
 }
 
 /** Thrown when a name gives no address at all; says which name and why. */
-export class ResolveError extends Error {
+export class ResolveError extends PeerwardenError {
+  readonly code = 'resolve-failed';
   override readonly name = 'ResolveError';
   constructor(
     readonly host: string,

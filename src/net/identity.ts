@@ -1,11 +1,13 @@
 // Node identity: an Ed25519 key pair, kept as PKCS#8 PEM (mode 0600); the node id is the public key in hex.
 
+import { PeerwardenError } from '../core/errors.js';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Thrown when a key file cannot be read, is not an Ed25519 PKCS#8 key, or cannot be written. */
-export class IdentityError extends Error {
+export class IdentityError extends PeerwardenError {
+  readonly code = 'identity-invalid';
   override readonly name = 'IdentityError';
 }
 

@@ -1,5 +1,6 @@
 // The Transport interface: how the connection layer gets byte streams (Links) to and from peers.
 
+import { PeerwardenError } from '../core/errors.js';
 import type { Endpoint } from '../core/address/index.js';
 
 /** What a Link reports to its single owner (the Connection). */
@@ -76,7 +77,8 @@ export interface Transport {
 export type DialFailure = 'refused' | 'timeout' | 'unreachable' | 'reset' | 'tls' | 'banned' | 'error';
 
 /** A dial that did not produce a Link: `reason` says why in one word, `message` in a sentence. */
-export class DialError extends Error {
+export class DialError extends PeerwardenError {
+  readonly code = 'dial-failed';
   override readonly name = 'DialError';
   constructor(
     readonly endpoint: Endpoint,

@@ -1,5 +1,6 @@
 // Node configuration: the documented keys and defaults, validated with every problem listed at once.
 
+import { PeerwardenError } from '../core/errors.js';
 import { AddressParseError, classify, normalizeIp, parseEndpoint, type Endpoint } from '../core/address/index.js';
 import { VERSION } from '../version.js';
 
@@ -110,7 +111,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = { sendBudgetBytes: 64 * 1024 * 1
 export const DEFAULT_TARGETS: Readonly<Targets> = { hot: 8, outbound: 12, maxInbound: 100, maxTotal: 125, maxInboundPerIp: 4 };
 
 /** Thrown by createNode and the CLI when the configuration is invalid; lists every problem found. */
-export class ConfigError extends Error {
+export class ConfigError extends PeerwardenError {
+  readonly code = 'config-invalid';
   override readonly name = 'ConfigError';
   constructor(readonly problems: string[]) {
     super(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);

@@ -3,6 +3,7 @@
 // This is what `peerwarden watch`, the HTTP API, the metrics and the dashboard use: start()/stop(),
 // peers()/peer(), typed events with reasons, counters and the node's status. Everything it knows
 // comes from the node's trace log and the kernel's socket table; it never talks to the node.
+import { PeerwardenError } from '../core/errors.js';
 import type { Scheduler, Timer } from '../core/clock.js';
 import { systemScheduler } from '../platform/index.js';
 import { endpointText } from './endpoint-text.js';
@@ -30,7 +31,8 @@ export const DEFAULT_RECONCILE_INTERVAL_MS = 30_000;
 export const DEFAULT_SOCKET_GRACE_MS = 60_000;
 
 /** Invalid Observer options; `problems` lists every one of them. */
-export class ObserverConfigError extends Error {
+export class ObserverConfigError extends PeerwardenError {
+  readonly code = 'observer-config-invalid';
   override readonly name = 'ObserverConfigError';
   constructor(readonly problems: string[]) {
     super(`invalid observer options:\n  - ${problems.join('\n  - ')}`);

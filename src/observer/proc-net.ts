@@ -4,6 +4,7 @@
 // words in host byte order (reversed bytes on little-endian machines); the port is big-endian hex.
 // ST 01 is TCP_ESTABLISHED. IPv4 peers of a dual-stack socket appear in tcp6 as ::ffff:a.b.c.d,
 // which formatIpBytes prints as a.b.c.d, so they match the node's log lines.
+import { PeerwardenError } from '../core/errors.js';
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { formatIpBytes, type Endpoint } from '../core/address/index.js';
@@ -19,7 +20,8 @@ export interface SocketPair {
 }
 
 /** The kernel tables could not be read (not Linux, no /proc, no permission). */
-export class SocketTableError extends Error {
+export class SocketTableError extends PeerwardenError {
+  readonly code = 'socket-table-unreadable';
   override readonly name = 'SocketTableError';
   constructor(path: string, cause: Error) {
     super(

@@ -1,5 +1,6 @@
 // Scenario parameters: their kinds, defaults and help, and parsing `--set name=value,…` with every problem reported.
 
+import { PeerwardenError } from '../core/errors.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 
 export type ParamKind = 'int' | 'number' | 'duration' | 'bool';
@@ -24,7 +25,8 @@ export const NETWORK_PARAMS: ParamSpecs = {
 };
 
 /** Thrown for parameters that do not parse or are out of range; lists every problem. */
-export class SimParamError extends Error {
+export class SimParamError extends PeerwardenError {
+  readonly code = 'sim-params-invalid';
   override readonly name = 'SimParamError';
   constructor(readonly problems: string[]) {
     super(`invalid simulation parameters:\n  - ${problems.join('\n  - ')}`);

@@ -1,12 +1,17 @@
 // StoreError: why the database cannot be used, naming the file and the way out.
 
+import { PeerwardenError } from '../core/errors.js';
 export type StoreErrorReason = 'corrupt' | 'not-peerwarden' | 'newer-schema' | 'unreadable-row' | 'inconsistent' | 'io' | 'closed' | 'locked';
 
 /** The command-line flag that backs the database up and starts a fresh address book. */
 export const RESET_FLAG = '--reset-address-book';
 
-export class StoreError extends Error {
+export class StoreError extends PeerwardenError {
   override readonly name = 'StoreError';
+  /** 'store-' and the reason: 'store-corrupt', 'store-locked', 'store-newer-schema'… */
+  get code(): string {
+    return `store-${this.reason}`;
+  }
   constructor(
     message: string,
     /** The file concerned: the database, or the data directory's lock file (reason 'locked'). */

@@ -1,14 +1,17 @@
 // Typed errors of the wire layer: every malformed input ends in one of these, never in a crash.
 
+import { PeerwardenError } from '../core/errors.js';
 import type { Offence } from '../core/reputation/penalties.js';
 
 /** Base class: anything wrong with bytes received from (or about to be sent to) a peer. */
-export class WireError extends Error {
+export class WireError extends PeerwardenError {
+  readonly code: string = 'wire-invalid';
   override name = 'WireError';
 }
 
 /** A frame's length field exceeds the limit in force (or is zero): the stream cannot be trusted further. */
 export class FrameTooLargeError extends WireError {
+  override readonly code: string = 'frame-too-large';
   override name = 'FrameTooLargeError';
   constructor(
     readonly length: number,
@@ -31,6 +34,7 @@ export type MalformedOffence = Extract<Offence, 'malformed-message' | 'addr-too-
  * 'addr-too-many' (flooding the book), everything else 'malformed-message'.
  */
 export class MalformedMessageError extends WireError {
+  override readonly code: string = 'malformed-message';
   override name = 'MalformedMessageError';
   constructor(
     readonly messageType: number,
@@ -43,5 +47,6 @@ export class MalformedMessageError extends WireError {
 
 /** Something we were asked to send cannot be encoded (a topic over 255 bytes, a user agent over 64…). */
 export class EncodeError extends WireError {
+  override readonly code: string = 'encode-failed';
   override name = 'EncodeError';
 }

@@ -2,7 +2,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src/api/create.js';
 import { ApiError } from '../../src/api/errors.js';
-import { ListenError } from '../../src/api/server.js';
+import { ApiListenError } from '../../src/api/server.js';
 
 const TOKEN = 'a'.repeat(64);
 const parts = createApiServer({ listen: { ip: '127.0.0.1', port: 0 }, token: TOKEN, title: 'test', version: '1.2.3' });
@@ -152,7 +152,7 @@ describe('ApiServer', () => {
     const port = Number(new URL(parts.server.url).port);
     const other = createApiServer({ listen: { ip: '127.0.0.1', port }, title: 't', version: '0' });
     const err = await other.server.start().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ListenError);
+    expect(err).toBeInstanceOf(ApiListenError);
     expect((err as Error).message).toMatch(/127\.0\.0\.1:\d+ is already in use: stop the other process or pick another address/);
   });
 

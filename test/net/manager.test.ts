@@ -32,7 +32,7 @@ describe('ConnectionManager handshake refusals (memory transport)', () => {
     const logB = record(b);
     const err = await runUntil(world.clock, outcome(a.dial('10.0.0.2:7000')));
     expect(err).toBeInstanceOf(HandshakeError);
-    expect(err).toMatchObject({ reason: 'wrong-network', code: DisconnectCode['wrong-network'] });
+    expect(err).toMatchObject({ reason: 'wrong-network', code: 'handshake-failed', disconnectCode: DisconnectCode['wrong-network'] });
     await runFor(world.clock, 10);
     expect(logB.rejected).toEqual([expect.objectContaining({ stage: 'handshake', reason: 'wrong-network' })]);
     expect(a.size + b.size).toBe(0);

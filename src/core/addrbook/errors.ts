@@ -1,14 +1,17 @@
 // The address book's typed error.
 
+import { PeerwardenError } from '../errors.js';
+
 /**
- * Thrown for invalid options and for snapshots that cannot be restored exactly. `code` is the
- * checkConsistency() code when the restored book failed its invariant check.
+ * Thrown for invalid options and for snapshots that cannot be restored exactly. `consistencyCode`
+ * is the checkConsistency() code when the restored book failed its invariant check.
  */
-export class AddressBookError extends Error {
+export class AddressBookError extends PeerwardenError {
+  readonly code = 'addrbook-invalid';
   override readonly name = 'AddressBookError';
   constructor(
     message: string,
-    readonly code?: number,
+    readonly consistencyCode?: number,
   ) {
     super(message);
   }

@@ -29,13 +29,15 @@
 // empty map, a RETURN right after a DEFAULT, two DEFAULTs in a row, jumps or matches that would
 // need more than 128 input bits, unreachable code, more than 7 bits or non-zero bits of padding).
 
+import { PeerwardenError } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { classify, classifyIpv4, ipBytesOf, type IpLike } from './classify.js';
 import { formatIpBytes, parseIpBytes, parseIpv4Into, parseIpv6Into } from './ip.js';
 import { linkedIpv4 } from './linked-ipv4.js';
 
 /** Thrown by Asmap.fromBytes for a map Bitcoin Core would refuse; the message names the problem. */
-export class AsmapError extends Error {
+export class AsmapError extends PeerwardenError {
+  readonly code = 'asmap-invalid';
   override readonly name = 'AsmapError';
   constructor(
     message: string,

@@ -4,8 +4,10 @@
 // (the form Bitcoin Core hashes, see addrKey). Canonical text is dotted-quad for IPv4 (mapped
 // addresses included) and RFC 5952 compressed lowercase for IPv6.
 
+import { PeerwardenError } from '../errors.js';
 /** Thrown for any IP, endpoint or CIDR text that does not parse; `input` is the offending text. */
-export class AddressParseError extends Error {
+export class AddressParseError extends PeerwardenError {
+  readonly code = 'address-invalid';
   override readonly name = 'AddressParseError';
   constructor(
     readonly input: string,

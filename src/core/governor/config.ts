@@ -1,5 +1,6 @@
 // Governor configuration: every policy constant of DESIGN §6 with its default and the reason for it, and validation.
 
+import { PeerwardenError } from '../errors.js';
 import type { Asmap } from '../address/index.js';
 import { parseEndpoint, normalizeIp, AddressParseError, type Endpoint, type EndpointLike } from '../address/index.js';
 import { isNodeId } from '../reputation/ban-target.js';
@@ -143,7 +144,8 @@ export const GOVERNOR_DEFAULTS = Object.freeze({
 });
 
 /** Thrown for a configuration that cannot work; the message lists every problem. */
-export class GovernorConfigError extends Error {
+export class GovernorConfigError extends PeerwardenError {
+  readonly code = 'governor-config-invalid';
   override readonly name = 'GovernorConfigError';
   constructor(readonly problems: string[]) {
     super(`invalid governor configuration:\n  - ${problems.join('\n  - ')}`);

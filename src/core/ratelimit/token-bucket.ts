@@ -6,8 +6,10 @@
 // (so a credit that pushed it above the burst is not topped up further), and a credit may exceed
 // the burst on purpose (after we ask a peer for addresses we expect up to 1000 of them at once).
 
+import { PeerwardenError } from '../errors.js';
 /** Thrown for options that cannot describe a bucket; the message says which value to fix. */
-export class TokenBucketError extends Error {
+export class TokenBucketError extends PeerwardenError {
+  readonly code = 'token-bucket-invalid';
   override readonly name = 'TokenBucketError';
 }
 

@@ -6,6 +6,7 @@
 // set ("10.1.2.3/8") is refused rather than silently widened: the operator may have meant
 // 10.1.2.3/32, and a ban should never be wider than what was asked.
 
+import { PeerwardenError } from '../errors.js';
 import { AddressParseError, formatIpBytes, isIpv4Bytes, parseIpBytes } from '../address/index.js';
 
 export type BanKind = 'id' | 'ip' | 'subnet';
@@ -23,7 +24,8 @@ export interface Subnet {
 }
 
 /** Thrown for ban target text that is not a node id, an IP or a CIDR subnet. */
-export class BanTargetError extends Error {
+export class BanTargetError extends PeerwardenError {
+  readonly code = 'ban-target-invalid';
   override readonly name = 'BanTargetError';
   constructor(
     readonly input: string,

@@ -7,6 +7,7 @@
 // node can emit `peer:unbanned` and delete the row). The serialised shape is exactly what the
 // store persists: { target, kind, reason, createdAt, expiresAt? }.
 
+import { PeerwardenError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { parseIpBytes, formatIpBytes } from '../address/index.js';
 import { maskBytes, parseBanTarget, subnetOf, BanTargetError, type BanKind, type BanQuery, type BanTarget } from './ban-target.js';
@@ -22,9 +23,10 @@ export const MAX_BAN_DURATION_MS = 100 * 365.25 * 86_400_000;
 
 /**
  * Thrown for a ban duration that is not a positive number of ms of at most MAX_BAN_DURATION_MS.
- * A RangeError, so callers that caught RangeError before still catch it.
+ * Its code is 'ban-duration-invalid' (every peerwarden error extends PeerwardenError).
  */
-export class BanDurationError extends RangeError {
+export class BanDurationError extends PeerwardenError {
+  readonly code = 'ban-duration-invalid';
   override readonly name = 'BanDurationError';
   constructor(readonly durationMs: number) {
     super(

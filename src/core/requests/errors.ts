@@ -1,7 +1,9 @@
 // Typed errors a request can end with: timed out, peer gone, the remote said no, too many in flight.
 
+import { PeerwardenError } from '../errors.js';
 /** No response arrived within the request's timeout. */
-export class RequestTimeoutError extends Error {
+export class RequestTimeoutError extends PeerwardenError {
+  readonly code = 'request-timeout';
   override readonly name = 'RequestTimeoutError';
   constructor(
     readonly topic: string,
@@ -13,7 +15,8 @@ export class RequestTimeoutError extends Error {
 }
 
 /** The connection closed (or was already closed) before the response arrived. */
-export class PeerGoneError extends Error {
+export class PeerGoneError extends PeerwardenError {
+  readonly code = 'peer-gone';
   override readonly name = 'PeerGoneError';
   constructor(
     readonly peer?: string,
@@ -24,7 +27,8 @@ export class PeerGoneError extends Error {
 }
 
 /** The remote answered with an error (status 1) or did not know the topic (status 2). */
-export class RemoteError extends Error {
+export class RemoteError extends PeerwardenError {
+  readonly code = 'remote-error';
   override readonly name = 'RemoteError';
   constructor(
     readonly topic: string,
@@ -42,7 +46,8 @@ export class RemoteError extends Error {
 }
 
 /** More requests in flight to one peer than allowed (64): wait for some to finish. */
-export class RequestLimitError extends Error {
+export class RequestLimitError extends PeerwardenError {
+  readonly code = 'request-limit';
   override readonly name = 'RequestLimitError';
   constructor(
     readonly limit: number,

@@ -1,4 +1,5 @@
 // A systemd journal source: runs `journalctl -f -o cat -u UNIT` and reads its output line by line.
+import { PeerwardenError } from '../../core/errors.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Scheduler, Timer } from '../../core/clock.js';
 import { systemScheduler } from '../../platform/index.js';
@@ -18,7 +19,8 @@ const DEFAULT_SEARCH_WINDOW_MS = 48 * 3600_000;
 const RESTART_DELAY_MS = 5_000;
 
 /** journalctl could not be run at all. */
-export class JournaldUnavailableError extends Error {
+export class JournaldUnavailableError extends PeerwardenError {
+  readonly code = 'journald-unavailable';
   override readonly name = 'JournaldUnavailableError';
   constructor(command: string, cause: Error) {
     super(`could not run ${JSON.stringify(command)} (${cause.message}); install systemd's journalctl, or read the node's log file with --log FILE`);

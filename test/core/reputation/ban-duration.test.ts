@@ -1,4 +1,5 @@
-// A ban lasts at most 100 years: longer durations are refused with BanDurationError (a RangeError), and expiry stays exact.
+// A ban lasts at most 100 years: longer durations are refused with BanDurationError (code 'ban-duration-invalid'), and expiry stays exact.
+import { PeerwardenError } from '../../../src/core/errors.js';
 import { describe, expect, it } from 'vitest';
 import { BanDurationError, BanList, MAX_BAN_DURATION_MS, checkBanDuration } from '../../../src/core/reputation/banlist.js';
 import { VirtualClock } from '../../../src/platform/index.js';
@@ -25,7 +26,8 @@ describe('ban durations', () => {
         err = e;
       }
       expect(err, String(d)).toBeInstanceOf(BanDurationError);
-      expect(err).toBeInstanceOf(RangeError);
+      expect(err).toBeInstanceOf(PeerwardenError);
+      expect((err as BanDurationError).code).toBe('ban-duration-invalid');
       expect(checkBanDuration(d)).toBeInstanceOf(BanDurationError);
     }
     expect(() => bans.add('10.0.0.3', { reason: 'x', durationMs: 1e308 })).toThrow(/at most 100 years .* give a shorter duration, or none for a ban that lasts until it is lifted/);

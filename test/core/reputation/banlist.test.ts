@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseIpBytes } from '../../../src/core/address/index.js';
-import { BanList, BanTargetError, parseBanTarget, type BanEntry, type BanTarget } from '../../../src/core/reputation/index.js';
+import { BanDurationError, BanList, BanTargetError, parseBanTarget, type BanEntry, type BanTarget } from '../../../src/core/reputation/index.js';
 
 /** An independent matcher: 128-bit integers and a shift, nothing shared with the code under test. */
 function naiveMatch(t: BanTarget, ip: string): boolean {
@@ -104,7 +104,7 @@ describe('BanList', () => {
     expect(bans.add('1.1.1.1', { reason: 'short', durationMs: 100, extendOnly: true })).toMatchObject({ reason: 'long', expiresAt: 10_000 });
     expect(bans.add('1.1.1.1', { reason: 'longer', durationMs: 20_000, extendOnly: true })).toMatchObject({ reason: 'longer', expiresAt: 20_000 });
     expect(bans.add('1.1.1.1', { reason: 'operator', durationMs: 100 })).toMatchObject({ reason: 'operator', expiresAt: 100 });
-    expect(() => bans.add('1.1.1.1', { reason: 'x', durationMs: 0 })).toThrow(RangeError);
+    expect(() => bans.add('1.1.1.1', { reason: 'x', durationMs: 0 })).toThrow(BanDurationError);
   });
 
   it('removes by any spelling of the same target', () => {
