@@ -23,7 +23,7 @@ import {
   UPDATE_INTERVAL_OFFLINE_MS,
   UPDATE_INTERVAL_ONLINE_MS,
 } from './constants.js';
-import { checkConsistency } from './consistency.js';
+import { checkConsistency, type SlotSample } from './consistency.js';
 import { readEndpoint, readSourceIp, type EndpointBytes } from './endpoint-bytes.js';
 import { FLAG_TRIED } from './entry-store.js';
 import { groupKey } from './group-registry.js';
@@ -42,6 +42,7 @@ import type {
   AddressBookStats,
   AddressInput,
   AddressRecord,
+  ConsistencyChecks,
   GetAddressesOptions,
   RebucketReport,
   SelectOptions,
@@ -77,6 +78,8 @@ function checkOptions(o: AddressBookOptions): void {
     throw new AddressBookError('AddressBook needs a random source with int() and float()');
   }
   if (o.asmap !== undefined && !(o.asmap instanceof Asmap)) throw new AddressBookError('asmap must be an Asmap (Asmap.fromBytes(file contents))');
+  const m = o.maxTriedPerSourceGroup;
+  if (m !== undefined && !(Number.isInteger(m) && m >= 1)) throw new AddressBookError(`maxTriedPerSourceGroup must be a whole number of at least 1 (or left out for Core's behaviour), got ${String(m)}`);
 }
 
 /**
@@ -127,9 +130,14 @@ export class AddressBook {
   #rebucketed: RebucketReport | undefined;
   /** lastGood and collisions as of the last takeChanges() (see hasChanges). */
   #takenSignature = '';
+  /** The sampled consistency check (Core's -checkaddrman): operations since the last check, and where the next slot sample starts. */
+  readonly #checks: ConsistencyChecks | undefined;
+  #sinceCheck = 0;
+  #sampleFrom = 0;
 
   constructor(options: AddressBookOptions) {
     checkOptions(options);
+    this.#checks = options.consistencyChecks;
     this.#s = new BookState({
       key: options.key,
       clock: options.clock,
@@ -139,6 +147,7 @@ export class AddressBook {
       newBucketCount: bucketCount(options.newBucketCount, NEW_BUCKET_COUNT, 'newBucketCount'),
       triedBucketCount: bucketCount(options.triedBucketCount, TRIED_BUCKET_COUNT, 'triedBucketCount'),
       asmap: options.asmap,
+      ...(options.maxTriedPerSourceGroup !== undefined ? { maxTriedPerSourceGroup: options.maxTriedPerSourceGroup } : {}),
     });
   }
 
@@ -207,6 +216,7 @@ export class AddressBook {
    * are skipped. Returns true if any address got a new slot or an extra reference.
    */
   add(entries: readonly AddressInput[] | AddressInput, source: EndpointLike, penaltyMs = 0): boolean {
+    if (this.#checks) this.#operation('add');
     const list = Array.isArray(entries) ? (entries as readonly AddressInput[]) : [entries as AddressInput];
     const s = this.#s;
     readSourceIp(source, this.#source);
@@ -311,6 +321,7 @@ export class AddressBook {
    * not refreshed (that would reveal our connections).
    */
   good(ep: EndpointLike): boolean {
+    if (this.#checks) this.#operation('good');
     const s = this.#s;
     const now = s.now();
     const id = this.#find(ep);
@@ -324,6 +335,7 @@ export class AddressBook {
    * good() epoch (so a node that lost its own connectivity does not ruin its whole book).
    */
   attempt(ep: EndpointLike, countFailure = false): void {
+    if (this.#checks) this.#operation('attempt');
     const s = this.#s;
     const id = this.#find(ep);
     if (id < 0) return;
@@ -339,6 +351,7 @@ export class AddressBook {
 
   /** An outbound peer disconnected: refresh `time` if it is older than 20 minutes. */
   connected(ep: EndpointLike): void {
+    if (this.#checks) this.#operation('connected');
     const s = this.#s;
     const id = this.#find(ep);
     if (id < 0) return;
@@ -351,6 +364,7 @@ export class AddressBook {
 
   /** Overwrites an entry's service flags (add() can only OR flags in). */
   setServices(ep: EndpointLike, services: bigint): void {
+    if (this.#checks) this.#operation('setServices');
     const id = this.#find(ep);
     if (id < 0) return;
     this.#s.setServices(id, services);
@@ -365,6 +379,7 @@ export class AddressBook {
    * with probability chanceFactor × chance(entry). Undefined when nothing fits.
    */
   select(options: SelectOptions = {}): SelectedAddress | undefined {
+    if (this.#checks) this.#operation('select');
     const s = this.#s;
     if (s.orderLength === 0) return undefined;
     let wantIpv4 = true;
@@ -415,6 +430,7 @@ export class AddressBook {
   /** Core's GetAddr(max_addresses, max_pct): `getAddresses(1000, 23)`. */
   getAddresses(max: number, maxPercent: number): AddressRecord[];
   getAddresses(...args: unknown[]): AddressRecord[] {
+    if (this.#checks) this.#operation('getAddresses');
     const options = readGetAddressesArgs(args);
     const s = this.#s;
     const total = s.orderLength;
@@ -462,6 +478,7 @@ export class AddressBook {
    * than 40 minutes. A replaced occupant returns to new.
    */
   resolveCollisions(): void {
+    if (this.#checks) this.#operation('resolveCollisions');
     const s = this.#s;
     const e = s.entries;
     for (const id of [...s.collisions]) {
@@ -549,6 +566,19 @@ export class AddressBook {
   /** 0 when every invariant holds, else Core's CheckAddrman code (or ours; see consistency.ts). */
   checkConsistency(): number {
     return checkConsistency(this.#s);
+  }
+
+  /** Counts an operation and runs the sampled check when its turn has come (see ConsistencyChecks). */
+  #operation(name: string): void {
+    const c = this.#checks!;
+    if (++this.#sinceCheck < c.every) return;
+    this.#sinceCheck = 0;
+    let sample: SlotSample | undefined;
+    if (c.sampleBuckets !== undefined) {
+      sample = { from: this.#sampleFrom, count: c.sampleBuckets };
+      this.#sampleFrom += c.sampleBuckets;
+    }
+    c.onCheck(checkConsistency(this.#s, sample), name);
   }
 
   /** Counts for the dashboard and GET /api/v1/addrbook/stats. */

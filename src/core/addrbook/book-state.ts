@@ -47,6 +47,7 @@ export interface BookStateOptions {
   newBucketCount: number;
   triedBucketCount: number;
   asmap?: Asmap;
+  maxTriedPerSourceGroup?: number;
 }
 
 export class BookState {
@@ -80,6 +81,9 @@ export class BookState {
   lastGood = 1;
   /** Entries waiting for test-before-evict, in the order they collided. */
   readonly collisions = new Set<number>();
+  /** The tried-per-source-group limit (undefined: none, as in Core) and the tried counts it checks, by source group. */
+  readonly maxTriedPerSourceGroup: number | undefined;
+  readonly triedBySourceGroup = new Map<string, number>();
 
   /** Change tracking: rows marked dirty since the last take, and endpoints deleted. */
   dirty: number[] = [];
@@ -97,6 +101,7 @@ export class BookState {
     this.asmap = o.asmap;
     this.#plainGroupOptions = { allowPrivate: o.allowPrivate, allowLoopback: o.allowLoopback };
     this.groupOptions = o.asmap ? { ...this.#plainGroupOptions, asmap: o.asmap } : this.#plainGroupOptions;
+    this.maxTriedPerSourceGroup = o.maxTriedPerSourceGroup;
     this.newTable = new BucketTable(o.newBucketCount);
     this.triedTable = new BucketTable(o.triedBucketCount);
     this.entries = new EntryStore(this.key);
@@ -110,6 +115,20 @@ export class BookState {
 
   groupOf(ip: Uint8Array): Uint8Array {
     return netGroup(ip, this.groupOptions);
+  }
+
+  /** The source group of entry `id` as a map key (hex of its group bytes). */
+  sourceGroupKey(id: number): string {
+    return Buffer.from(this.groupOf(this.entries.source.subarray(id * 16, id * 16 + 16))).toString('hex');
+  }
+
+  /** Counts entry `id` in or out of the tried-per-source-group tally (only kept when the limit is set). */
+  countTried(id: number, delta: 1 | -1): void {
+    if (this.maxTriedPerSourceGroup === undefined) return;
+    const key = this.sourceGroupKey(id);
+    const n = (this.triedBySourceGroup.get(key) ?? 0) + delta;
+    if (n <= 0) this.triedBySourceGroup.delete(key);
+    else this.triedBySourceGroup.set(key, n);
   }
 
   acceptable(ip: Uint8Array): boolean {
@@ -386,6 +405,7 @@ export class BookState {
     if (old !== -1) {
       const oldIpv4 = this.isIpv4(old);
       this.triedTable.clear(triedSlot, oldIpv4);
+      this.countTried(old, -1);
       e.flags[old]! &= ~FLAG_TRIED;
       e.slot[old] = -1;
       this.nTried--;
@@ -401,6 +421,7 @@ export class BookState {
     }
 
     this.triedTable.set(triedSlot, id, ipv4);
+    this.countTried(id, 1);
     e.flags[id]! |= FLAG_TRIED;
     e.slot[id] = triedSlot;
     this.nTried++;
@@ -422,6 +443,9 @@ export class BookState {
     this.touch(id);
     if (this.isTried(id)) return false;
     if (e.refCount[id] === 0) return false;
+    const limit = this.maxTriedPerSourceGroup;
+    // peerwarden's defence (off in Core's configuration): the source group already has its share of tried.
+    if (limit !== undefined && (this.triedBySourceGroup.get(this.sourceGroupKey(id)) ?? 0) >= limit) return false;
     const triedSlot = this.triedSlotOf(id);
     if (testBeforeEvict && this.triedTable.slots[triedSlot] !== -1) {
       if (this.collisions.size < TRIED_COLLISION_LIMIT) this.collisions.add(id);

@@ -11,13 +11,30 @@
 // Ours (the extra structure this implementation keeps):
 //  -30 an entry's recorded slots disagree with the tables      -31 per-bucket counters or non-empty list wrong
 //  -32 the address index holds the wrong number of rows        -33 a collision names a missing or tried-less entry
-//  -34 group registry counts wrong
+//  -34 group registry counts wrong                             -35 tried-per-source-group tally wrong (when the limit is on)
 
 import { BUCKET_SIZE, NEW_BUCKETS_PER_ADDRESS, TRIED_COLLISION_LIMIT } from './constants.js';
 import type { BookState } from './book-state.js';
 
-/** Runs every check; returns 0 when all invariants hold, else the first failing code. */
-export function checkConsistency(s: BookState): number {
+/** Which buckets a sampled check recomputes slots for: `count` buckets of each table from `from` on (wrapping). */
+export interface SlotSample {
+  from: number;
+  count: number;
+}
+
+/** Whether bucket `b` of a table of `buckets` buckets is in the sample (always, without one). */
+function sampled(sample: SlotSample | undefined, b: number, buckets: number): boolean {
+  if (sample === undefined || sample.count >= buckets) return true;
+  const start = sample.from % buckets;
+  const d = (b - start + buckets) % buckets;
+  return d < sample.count;
+}
+
+/**
+ * Runs every check; returns 0 when all invariants hold, else the first failing code. With a
+ * sample, the slot of each entry is recomputed (hashed) only in the sampled buckets.
+ */
+export function checkConsistency(s: BookState, sample?: SlotSample): number {
   const e = s.entries;
   if (s.orderLength !== s.nNew + s.nTried) return -7;
 
@@ -65,9 +82,11 @@ export function checkConsistency(s: BookState): number {
     if (id === -1) continue;
     if (id < 0 || id >= e.highWater || !triedLeft[id]) return -11;
     const bucket = (slot / BUCKET_SIZE) | 0;
-    const expected = s.triedSlotOf(id);
-    if (((expected / BUCKET_SIZE) | 0) !== bucket) return -17;
-    if (expected !== slot) return -18;
+    if (sampled(sample, bucket, triedSlots.length / BUCKET_SIZE)) {
+      const expected = s.triedSlotOf(id);
+      if (((expected / BUCKET_SIZE) | 0) !== bucket) return -17;
+      if (expected !== slot) return -18;
+    }
     if (e.slot[id] !== slot) return -30;
     triedLeft[id] = 0;
     triedLeftTotal--;
@@ -79,7 +98,7 @@ export function checkConsistency(s: BookState): number {
     if (id === -1) continue;
     if (id < 0 || id >= e.highWater || refsLeft[id]! <= 0) return -12;
     const bucket = (slot / BUCKET_SIZE) | 0;
-    if (bucket * BUCKET_SIZE + s.positionIn(id, true, bucket) !== slot) return -19;
+    if (sampled(sample, bucket, newSlots.length / BUCKET_SIZE) && bucket * BUCKET_SIZE + s.positionIn(id, true, bucket) !== slot) return -19;
     if (e.slot[id] !== slot && !(e.extraSlots.get(id) ?? []).includes(slot)) return -30;
     refsLeft[id]!--;
     refsLeftTotal--;
@@ -104,5 +123,14 @@ export function checkConsistency(s: BookState): number {
   if (s.collisions.size > TRIED_COLLISION_LIMIT) return -33;
   for (const id of s.collisions) if (!e.isAlive(id)) return -33;
   for (let g = 0; g < s.groups.idBound; g++) if (s.groups.refs(g) !== groupCounts[g]) return -34;
+  if (s.maxTriedPerSourceGroup !== undefined) {
+    const tally = new Map<string, number>();
+    for (let i = 0; i < s.orderLength; i++) {
+      const id = s.order[i]!;
+      if (s.isTried(id)) tally.set(s.sourceGroupKey(id), (tally.get(s.sourceGroupKey(id)) ?? 0) + 1);
+    }
+    if (tally.size !== s.triedBySourceGroup.size) return -35;
+    for (const [k, n] of tally) if (s.triedBySourceGroup.get(k) !== n) return -35;
+  }
   return 0;
 }

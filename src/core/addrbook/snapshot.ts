@@ -199,6 +199,7 @@ export function placeTried(s: BookState, id: number, slot: number): void {
   e.flags[id]! |= FLAG_TRIED;
   e.slot[id] = slot;
   s.triedTable.set(slot, id, ipv4);
+  s.countTried(id, 1);
 }
 
 /**

@@ -32,6 +32,30 @@ export interface AddressBookOptions {
    * bit for bit Core's book without -asmap.
    */
   asmap?: Asmap;
+  /**
+   * peerwarden's defence beyond Core (off by default: without it the book is Core's): at most this
+   * many tried entries learned from one source group. An attacker who pushes addresses from a few
+   * networks then reaches the tried table through feelers only up to this many per network, while
+   * honest addresses, told by many peers, are not held back. good() on an entry whose source group
+   * is at the limit records the success but leaves the entry in new.
+   */
+  maxTriedPerSourceGroup?: number;
+  /** Runs the consistency check every so many operations, as Bitcoin Core's -checkaddrman (see ConsistencyChecks). */
+  consistencyChecks?: ConsistencyChecks;
+}
+
+/**
+ * The consistency check on a sample of operations (Core's -checkaddrman=<n>): every `every`-th
+ * call of add, good, attempt, connected, setServices, select, getAddresses or resolveCollisions
+ * first runs checkConsistency and tells `onCheck` its code (0: every invariant holds) and the
+ * operation. With `sampleBuckets`, each check recomputes the slots of only that many buckets of
+ * each table (the next ones at the next check): the rest of the check is linear in the book and
+ * cheap, the slots cost one hash per entry.
+ */
+export interface ConsistencyChecks {
+  every: number;
+  sampleBuckets?: number;
+  onCheck(code: number, operation: string): void;
 }
 
 /** Options for AddressBook.fromSnapshot: the key and bucket counts come from the snapshot. */

@@ -39,6 +39,7 @@ export function makeBook(opts: Partial<AddressBookOptions> & { seed?: number } =
     newBucketCount: opts.newBucketCount,
     triedBucketCount: opts.triedBucketCount,
     asmap: opts.asmap,
+    ...(opts.maxTriedPerSourceGroup !== undefined ? { maxTriedPerSourceGroup: opts.maxTriedPerSourceGroup } : {}),
   });
   return { book, clock };
 }
