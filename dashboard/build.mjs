@@ -1,4 +1,4 @@
-// Builds the dashboard into dist/dashboard: index.html, devnet.html and content-hashed assets, all bundled with esbuild.
+// Builds the dashboard into dist/dashboard: index.html, devnet.html, fleet.html and content-hashed assets, all bundled with esbuild.
 
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ const assets = join(out, 'assets');
 const PAGES = [
   { html: 'index.html', entry: 'src/main.ts', name: 'dashboard' },
   { html: 'devnet.html', entry: 'src/devnet/main.ts', name: 'devnet' },
+  { html: 'fleet.html', entry: 'src/fleet/main.ts', name: 'fleet' },
 ];
 
 rmSync(out, { recursive: true, force: true });

@@ -18,6 +18,8 @@ export interface ObserverRouteContext {
   version: string;
   startedAt: number;
   now: () => number;
+  /** The observed node's node-to-node port, shown in the status. */
+  nodePort?: number;
 }
 
 /** An observed peer as JSON for the API: endpoints as text, everything else as the tracker keeps it. */
@@ -57,6 +59,7 @@ export function registerObserverRoutes(app: FastifyInstance, ctx: ObserverRouteC
       startedAt: ctx.startedAt,
       uptimeMs: ctx.now() - ctx.startedAt,
       source: observer.source,
+      nodePort: ctx.nodePort,
       node: { ...observer.nodeStatus(), listening: observer.nodeStatus().listening.map((e) => formatEndpoint(e)) },
       health:
         counts.total === 0

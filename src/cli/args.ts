@@ -38,7 +38,7 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
     } else if (/^-[A-Za-z]$/.test(arg)) {
       name = byShort.get(arg.slice(1));
       if (!name) {
-        problems.push(`unknown option ${arg}`);
+        problems.push(`unknown option ${arg}${suggestFlag(arg.slice(1), spec)}`);
         continue;
       }
     } else {
@@ -51,7 +51,10 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
       continue;
     }
     if (!s) {
-      problems.push(`unknown option --${name}`);
+      problems.push(`unknown option --${name}${suggestFlag(name, spec)}`);
+      // A typo of a flag that takes a value: its value is not an argument of its own.
+      const meant = didYouMean(name, Object.keys(spec));
+      if (inline === undefined && meant && spec[meant]!.kind !== 'bool' && i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) i++;
       continue;
     }
     if (s.kind === 'bool') {
@@ -78,12 +81,61 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
   return { flags, positionals, problems };
 }
 
-/** Help lines for a flag table. */
+/** Help lines for a flag table: `--name <value>` and what it does, in aligned columns. */
 export function flagsHelp(spec: Record<string, FlagSpec>): string {
-  const rows = Object.entries(spec).map(([name, s]) => [
-    `${s.short ? `-${s.short}, ` : '    '}--${name}${s.kind === 'bool' ? '' : ` <${s.value ?? 'value'}>`}`,
-    s.help,
-  ]);
-  const w = Math.max(...rows.map((r) => r[0]!.length));
-  return rows.map(([f, h]) => `  ${f!.padEnd(w)}  ${h}`).join('\n');
+  return helpColumns(
+    Object.entries(spec).map(([name, s]) => [`${s.short ? `-${s.short}, ` : '    '}--${name}${s.kind === 'bool' ? '' : ` <${s.value ?? 'value'}>`}`, s.help]),
+  );
+}
+
+/** Rows of two columns, the second aligned after the widest first one (help texts). */
+export function helpColumns(rows: readonly (readonly [string, string])[], indent = '  '): string {
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([f, h]) => `${indent}${f.padEnd(w)}  ${h}`.trimEnd()).join('\n');
+}
+
+/** Edit distance (insertions, deletions, substitutions, and swaps of two neighbours). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The candidate `word` was most likely meant to be, or undefined when none is close: a typo of a
+ * few letters (about one in three), or a candidate that starts with what was typed.
+ */
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = distance(w, c.toLowerCase());
+    const score = c.startsWith(w) && w.length >= 3 ? Math.min(d, 1) : d;
+    if (score < bestScore && score <= Math.max(1, Math.floor(c.length / 3))) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** " (did you mean --x?)" for an unknown flag, or "" when nothing is close. */
+export function suggestFlag(name: string, spec: Record<string, FlagSpec> | Iterable<string>): string {
+  const names = Symbol.iterator in spec ? [...(spec as Iterable<string>)] : Object.keys(spec);
+  const best = didYouMean(name, names);
+  return best ? ` (did you mean --${best}?)` : '';
+}
+
+/** The one line a usage error prints: every problem, and where the usage is. */
+export function usageError(command: string, problems: readonly string[]): string {
+  return `peerwarden ${command}: ${problems.join('; ')} (see "peerwarden ${command} --help")\n`;
 }

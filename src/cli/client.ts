@@ -2,31 +2,54 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PeerwardenError } from '../core/errors.js';
 
 /** Where a running node writes its API base URL, so CLI commands run in the same place find it. */
 export const API_URL_FILE = 'api.url';
 export const DEFAULT_API_URL = 'http://127.0.0.1:7001';
 
-/** A request to the node failed; `exitCode` is what the command should exit with. */
-export class ClientError extends Error {
+/**
+ * A request to the node failed; `exitCode` is what the command should exit with, `apiCode` the
+ * API's error code when it answered with one.
+ */
+export class ClientError extends PeerwardenError {
+  readonly code = 'client-failed';
   override readonly name = 'ClientError';
   constructor(
     message: string,
     readonly exitCode: number,
     readonly status?: number,
-    readonly code?: string,
+    readonly apiCode?: string,
   ) {
     super(message);
   }
 }
 
 export interface ClientOptions {
-  /** --api URL, else PEERWARDEN_API, else <dataDir>/api.url, else http://127.0.0.1:7001. */
+  /** The API's base URL (already normalised, see apiUrlOf), or undefined for <dataDir>/api.url, else http://127.0.0.1:7001. */
   api?: string;
   /** --token, else PEERWARDEN_TOKEN, else <dataDir>/api.token. */
   token?: string;
   dataDir: string;
   env: Record<string, string | undefined>;
+}
+
+/**
+ * The API's base URL from what a user typed: a URL (`http://127.0.0.1:7001`), or a bare `host:port`
+ * (`127.0.0.1:7001`, `[::1]:7001`, `node1.example.org:7001`), which means http. Returns a problem
+ * in our words when it is neither.
+ */
+export function apiUrlOf(text: string, where = '--api'): string | { problem: string } {
+  const t = text.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : `http://${t}`;
+  try {
+    const u = new URL(withScheme);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return { problem: `${where}: ${JSON.stringify(text)} is not an http(s) URL` };
+    if (!u.hostname) throw new Error();
+    return withScheme.replace(/\/+$/, '');
+  } catch {
+    return { problem: `${where}: ${JSON.stringify(text)} is neither a URL (http://127.0.0.1:7001) nor host:port (127.0.0.1:7001)` };
+  }
 }
 
 export class NodeClient {
@@ -37,10 +60,10 @@ export class NodeClient {
   constructor(o: ClientOptions) {
     const urlFile = join(o.dataDir, API_URL_FILE);
     const fromFile = existsSync(urlFile) ? readFileSync(urlFile, 'utf8').trim() : undefined;
-    this.baseUrl = (o.api ?? o.env.PEERWARDEN_API ?? fromFile ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    this.baseUrl = (o.api ?? fromFile ?? DEFAULT_API_URL).replace(/\/+$/, '');
     const tokenFile = join(o.dataDir, 'api.token');
     this.#token = o.token ?? o.env.PEERWARDEN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-    this.#tokenHint = `pass --token, set PEERWARDEN_TOKEN, or run from the node's directory (--data-dir) so ${tokenFile} is found`;
+    this.#tokenHint = `pass --token, set PEERWARDEN_TOKEN, or run from the node's directory (--data-dir or --config) so ${tokenFile} is found`;
   }
 
   get(path: string): Promise<unknown> {
@@ -67,10 +90,12 @@ export class NodeClient {
       res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
     } catch (err) {
       const c = (err as { cause?: { code?: string; message?: string } }).cause;
-      const cause = c?.code ?? c?.message ?? (err as Error).message;
+      let cause = c?.code ?? c?.message ?? (err as Error).message;
+      // fetch() refuses some well-known ports (1, 9, 25…) outright: say so rather than its terse "bad port".
+      if (cause === 'bad port') cause = `port ${new URL(this.baseUrl).port} is one fetch() refuses to use`;
       throw new ClientError(
         `no peerwarden node is answering at ${this.baseUrl} (${cause}). Is "peerwarden node" running? ` +
-          'Point at it with --api URL, PEERWARDEN_API, or --data-dir of the node.',
+          "Point at it with --api URL, PEERWARDEN_API, the node's --config FILE or its --data-dir.",
         3,
       );
     }

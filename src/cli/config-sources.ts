@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigError, resolveConfig, type NodeConfig, type ResolvedConfig } from '../node/config.js';
+import { didYouMean, helpColumns, suggestFlag } from './args.js';
 
 /** How one configuration key is spelled as a flag and as an environment variable. */
 interface KeySpec {
@@ -35,6 +36,7 @@ export const NODE_KEYS: readonly KeySpec[] = [
   { flag: 'max-inbound', env: 'MAX_INBOUND', path: ['targets', 'maxInbound'], kind: 'int', help: 'inbound connections (default 100)' },
   { flag: 'max-total', env: 'MAX_TOTAL', path: ['targets', 'maxTotal'], kind: 'int', help: 'all connections (default 125)' },
   { flag: 'max-inbound-per-ip', env: 'MAX_INBOUND_PER_IP', path: ['targets', 'maxInboundPerIp'], kind: 'int', help: 'inbound connections per IP (default 4)' },
+  { flag: 'asmap', env: 'ASMAP', path: ['asmap'], kind: 'string', help: 'AS map file (Bitcoin Core format): group peers by network operator, not /16' },
   { flag: 'send-budget', env: 'SEND_BUDGET', path: ['limits', 'sendBudgetBytes'], kind: 'int', help: 'bytes all peers together may have queued (default 67108864)' },
   { flag: 'max-pending-handshakes', env: 'MAX_PENDING_HANDSHAKES', path: ['limits', 'maxPendingHandshakes'], kind: 'int', help: 'inbound handshakes in progress (default 64)' },
   { flag: 'max-pending-per-ip', env: 'MAX_PENDING_PER_IP', path: ['limits', 'maxPendingPerIp'], kind: 'int', help: 'inbound handshakes in progress per IP (default 4)' },
@@ -199,7 +201,12 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
     const spec = byFlag.get(name);
     const extraKind = name === 'config' ? 'string' : extraFlags[name];
     if (!spec && !extraKind) {
-      problems.push(`unknown option --${name}; run with --help for the list`);
+      const known = [...byFlag.keys(), ...Object.keys(extraFlags), 'config', 'no-api'];
+      problems.push(`unknown option --${name}${suggestFlag(name, known)}; run with --help for the list`);
+      // A typo of a flag that takes a value: its value is not an argument of its own.
+      const meant = didYouMean(name, known);
+      const meantKind = meant === undefined ? undefined : meant === 'config' ? 'string' : (byFlag.get(meant)?.kind ?? extraFlags[meant]);
+      if (inline === undefined && meantKind && meantKind !== 'bool' && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) i++;
       continue;
     }
     let value = inline;
@@ -251,9 +258,34 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
   }
 }
 
-/** The flags section of `peerwarden node --help`, generated from NODE_KEYS so it cannot drift. */
+/** How help names each flag's value (`--listen <ip:port>`); a flag not listed is named by its kind. */
+const VALUE_NAMES: Record<string, string> = {
+  network: 'name',
+  'data-dir': 'dir',
+  listen: 'ip:port',
+  encryption: 'tls|none',
+  seed: 'host:port',
+  'dns-seed': 'name',
+  hubs: 'host:port',
+  'static-peer': 'peer',
+  'trusted-peer': 'peer',
+  'local-probe': 'host:from-to',
+  asmap: 'file',
+  'send-budget': 'bytes',
+  'api-listen': 'ip:port',
+  'api-cors-origin': 'origin',
+  'api-allowed-host': 'name',
+  'log-level': 'level',
+  'user-agent': 'text',
+};
+const KIND_VALUES: Record<KeySpec['kind'], string> = { string: 'text', list: 'value', bool: '', int: 'n', probe: 'host:from-to' };
+
+/** The node settings as help rows, `--flag <value>` and what it sets, generated from NODE_KEYS so they cannot drift. */
+export function nodeFlagRows(): [string, string][] {
+  return NODE_KEYS.map((k) => [`    --${k.flag}${k.kind === 'bool' ? '' : ` <${VALUE_NAMES[k.flag] ?? KIND_VALUES[k.kind]}>`}`, k.help]);
+}
+
+/** The flags section of `peerwarden node --help`. */
 export function nodeFlagsHelp(): string {
-  const rows = NODE_KEYS.map((k) => [`--${k.flag}${k.kind === 'bool' ? '' : ' <v>'}`, k.help]);
-  const w = Math.max(...rows.map((r) => r[0]!.length));
-  return rows.map(([f, h]) => `  ${f!.padEnd(w)}  ${h}`).join('\n');
+  return helpColumns(nodeFlagRows());
 }

@@ -1,5 +1,6 @@
 // The `peerwarden` command: dispatches to subcommands (loaded on demand, so clients start fast) and prints help and version.
 import { VERSION } from '../version.js';
+import { didYouMean, helpColumns } from './args.js';
 import { processIo, type CliIo } from './io.js';
 
 export type { CliIo };
@@ -35,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'simulate many nodes on a virtual clock (bootstrap, churn, partition, eclipse, sybil)',
     run: async (argv, io) => (await import('./sim.js')).runSim(argv, io),
   },
+  fleet: {
+    summary: 'one page (and `fleet status`) for several nodes: their graph, health and peers',
+    run: async (argv, io) => (await import('./fleet/fleet.js')).runFleet(argv, io),
+  },
   status: client('status', "the node's identity, health and peer counts against its targets"),
   peers: client('peers', 'connected peers: direction, temperature, score, round trip, traffic'),
   bans: client('bans', 'active bans'),
@@ -46,25 +51,32 @@ const COMMANDS: Record<string, Command> = {
 };
 
 function help(): string {
-  const w = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(w)}  ${c.summary}`);
   return `peerwarden ${VERSION} — peer management for peer-to-peer nodes
 
 Usage: peerwarden <command> [options]     (peerwarden <command> --help for details)
 
 Commands:
-${rows.join('\n')}
+${helpColumns(Object.entries(COMMANDS).map(([name, c]) => [name, c.summary]))}
 
 Options:
-  -h, --help     show this help
-  -v, --version  print the version
+${helpColumns([
+  ['-h, --help', 'show this help'],
+  ['-v, --version', 'print the version'],
+])}
 `;
 }
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+  // Like git: no command is a usage error (the usage goes to stderr, exit 2); --help is not.
+  if (cmd === undefined) {
+    io.err(help());
+    return 2;
+  }
+  if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    const topic = rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
+    if (topic) return topic.run(['--help'], io);
     io.out(help());
     return 0;
   }
@@ -72,9 +84,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS[cmd];
+  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!command) {
-    io.err(`peerwarden: unknown command "${cmd}". Run "peerwarden --help" for the list of commands.\n`);
+    const near = didYouMean(cmd.replace(/^-+/, ''), Object.keys(COMMANDS));
+    const what = cmd.startsWith('-') ? `unknown option ${cmd}` : `unknown command "${cmd}"`;
+    io.err(`peerwarden: ${what}${near ? ` (did you mean "${near}"?)` : ''}; run "peerwarden --help" for the commands\n`);
     return 2;
   }
   return command.run(rest, io);

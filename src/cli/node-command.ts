@@ -2,15 +2,17 @@
 
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startNodeApi, type NodeApi } from '../api/node-api.js';
-import { ListenError } from '../api/server.js';
+import { ApiListenError } from '../api/server.js';
 import { loadOrCreateToken } from '../api/token.js';
 import { ConfigError, createNode, NODE_KEY_FILE, type Node, type PeerEvent } from '../node/index.js';
 import { systemScheduler } from '../platform/index.js';
 import { describeRebucket, describeReset, lockHolderOf, LOCK_FILE, StoreError, type ResetReport } from '../store/index.js';
 import { VERSION } from '../version.js';
+import { helpColumns } from './args.js';
 import { API_URL_FILE } from './client.js';
-import { loadNodeConfig, nodeFlagsHelp } from './config-sources.js';
+import { loadNodeConfig, nodeFlagRows } from './config-sources.js';
 import type { CliIo } from './io.js';
 import { createLogger, type Logger } from './logger.js';
 import { onShutdownSignals } from './signals.js';
@@ -19,7 +21,10 @@ import { onShutdownSignals } from './signals.js';
 export const EXIT_START_FAILED = 1;
 export const EXIT_BAD_CONFIG = 2;
 
-const HELP = (mode: 'node' | 'hub') => `Usage: peerwarden ${mode} [--config FILE] [options]
+/** This package's documentation of every setting (shipped with it, next to dist/). */
+const OPERATIONS_DOC = fileURLToPath(new URL('../../docs/operations.md', import.meta.url));
+
+const HELP = (mode: 'node' | 'hub') => `Usage: peerwarden ${mode} [--config <file>] [options]
 
 ${
   mode === 'hub'
@@ -28,14 +33,17 @@ ${
 }
 
 Settings come from --config (TOML or JSON), PEERWARDEN_* variables and flags; flags win.
-Every setting is documented in docs/operations.md.
+Every setting is documented in ${OPERATIONS_DOC}; an annotated example file is
+${fileURLToPath(new URL('../../contrib/peerwarden.toml', import.meta.url))}.
 
 Options:
-  --config <file>         configuration file (TOML or JSON)
-  --reset-address-book    back up the database, then start with a fresh address book
-  --no-api                do not serve the HTTP API
-${nodeFlagsHelp()}
-  -h, --help              show this help
+${helpColumns([
+  ['    --config <file>', 'configuration file (TOML, or JSON when it ends in .json)'],
+  ['    --reset-address-book', 'back up the database, then start with a fresh address book'],
+  ['    --no-api', 'do not serve the HTTP API'],
+  ...nodeFlagRows(),
+  ['-h, --help', 'show this help'],
+])}
 `;
 
 /** Why the data dir cannot be used, or undefined when it is fine (created if missing). */
@@ -51,8 +59,9 @@ function checkDataDir(dir: string): string | undefined {
 }
 
 function listenProblem(err: unknown): string | undefined {
-  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  const code = e.code ?? e.cause?.code;
+  // The node's ListenError names the system's code `errno` (its `code` is its own, 'listen-failed').
+  const e = err as Omit<NodeJS.ErrnoException, 'errno'> & { errno?: unknown; cause?: NodeJS.ErrnoException };
+  const code = (typeof e.errno === 'string' ? e.errno : undefined) ?? e.cause?.code ?? e.code;
   const text = `${e.message ?? ''}`;
   if (code === 'EADDRINUSE' || /EADDRINUSE/.test(text)) {
     return `the p2p address is already in use (${text}): stop the other process or pick another with --listen`;
@@ -90,7 +99,7 @@ export async function runNodeCommand(argv: string[], io: CliIo, mode: 'node' | '
     });
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.err(`peerwarden ${mode}: ${err.message}\nRun "peerwarden ${mode} --help" for the options; docs/operations.md documents every key.\n`);
+      io.err(`peerwarden ${mode}: ${err.message}\nRun "peerwarden ${mode} --help" for the options; ${OPERATIONS_DOC} documents every key.\n`);
       return EXIT_BAD_CONFIG;
     }
     throw err;
@@ -142,7 +151,7 @@ export async function runNodeCommand(argv: string[], io: CliIo, mode: 'node' | '
     try {
       api = await startNodeApi({ node, listen: config.api.listen, token: loadOrCreateToken(dataDir), version: VERSION, mode, scheduler: systemScheduler });
     } catch (err) {
-      if (err instanceof ListenError) return fail(err.message);
+      if (err instanceof ApiListenError) return fail(err.message);
       throw err;
     }
   }

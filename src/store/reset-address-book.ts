@@ -18,7 +18,8 @@
 
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './sqlite-driver.js';
 import type { Clock } from '../core/clock.js';
 import { parseBanTarget } from '../core/reputation/ban-target.js';
 import { systemClock } from '../platform/index.js';
@@ -199,7 +200,7 @@ function clearInPlace(file: string, backup: string): ResetReport | { problem: st
   let db: Database.Database | undefined;
   let version: number;
   try {
-    db = new Database(file, { readonly: true, timeout: 5000, fileMustExist: true });
+    db = openDatabase(file, { readonly: true, timeout: 5000, fileMustExist: true });
     version = inspectDatabase(db, file);
     db.prepare('VACUUM INTO ?').run(backup);
     db.close();
@@ -212,7 +213,7 @@ function clearInPlace(file: string, backup: string): ResetReport | { problem: st
   const kept = emptyCounts();
   let addresses = 0;
   if (version >= 1) {
-    db = new Database(file, { timeout: 5000, fileMustExist: true });
+    db = openDatabase(file, { timeout: 5000, fileMustExist: true });
     try {
       const count = (sql: string) => db!.prepare(sql).pluck().get() as number;
       db.transaction(() => {
@@ -305,7 +306,7 @@ function readWhatCanBeRead(file: string): Salvaged {
   const lost: Salvaged['lost'] = [];
   let db: Database.Database;
   try {
-    db = new Database(file, { fileMustExist: true });
+    db = openDatabase(file, { fileMustExist: true });
   } catch (err) {
     return { rows, lost: [{ table: '*', reason: `it cannot be opened (${messageOf(err)})` }], addresses: undefined };
   }
@@ -405,7 +406,7 @@ function compareKeys(a: unknown, b: unknown): number {
 
 /** Inserts the salvaged rows as they were read (same keys, sequence numbers and positions), in one transaction. */
 function writeRows(file: string, rows: Record<CarriedTable, unknown[][]>): void {
-  const db = new Database(file, { fileMustExist: true });
+  const db = openDatabase(file, { fileMustExist: true });
   try {
     db.transaction(() => {
       for (const table of CARRIED_TABLES) {

@@ -5,7 +5,8 @@
 // the way out; a newer database is never altered (not even switched to WAL). Each write is one
 // transaction, so a crash (even kill -9) leaves either the previous state or the new one.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './sqlite-driver.js';
 import type { AddressBook, AddressBookChanges, AddressBookSnapshot } from '../core/addrbook/index.js';
 import { bookMeta, changesToWrite, entryOfValues, ROW_COLUMNS, rowValues, snapshotOf, sortCanonically } from './address-rows.js';
 import { StoreError, wayOut } from './errors.js';
@@ -119,7 +120,7 @@ export class SqliteStore implements Store {
     this.#eventCap = Math.max(1, Math.floor(options.eventCap ?? DEFAULT_EVENT_CAP));
     let db: Db;
     try {
-      db = new Database(file, { timeout: 5000 });
+      db = openDatabase(file, { timeout: 5000 });
     } catch (err) {
       throw new StoreError(`${file} cannot be opened (${(err as Error).message}). Check that the data directory is writable.`, file, 'io', { cause: err });
     }

@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli.js';
 
 let node: Node;
 beforeAll(async () => {
-  node = await createNode({ network: 'bans', dataDir: null, listen: '127.75.0.1:0', encryption: 'none', allowLoopback: true });
+  node = await createNode({ network: 'bans', dataDir: null, listen: '127.75.0.1:0', encryption: 'none', allowLoopback: true, api: {} });
   await node.start();
 });
 afterAll(() => node.stop());

@@ -1,4 +1,4 @@
-// The library's createNode serves the HTTP API of DESIGN §12 unless the config says `api: false`.
+// The library's createNode serves the HTTP API when the config has an `api` section, and none without one.
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { createNode } from '../../src/create-node.js';
 describe('createNode from the library', () => {
   it('serves the API next to the p2p port, with the token created 0600 in the data dir', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pw-lib-api-'));
-    const node = await createNode({ dataDir, listen: '127.72.0.1:0', allowLoopback: true });
+    const node = await createNode({ dataDir, listen: '127.72.0.1:0', allowLoopback: true, api: {} });
     await node.start();
     try {
       expect(node.api?.url).toMatch(/^http:\/\/127\.72\.0\.1:\d+$/);
@@ -33,11 +33,13 @@ describe('createNode from the library', () => {
     expect(node.api).toBeUndefined();
   });
 
-  it('serves nothing with api: false, and runs on without its API when the port is taken', async () => {
-    const off = await createNode({ dataDir: null, listen: '127.72.0.2:0', allowLoopback: true, api: false });
-    await off.start();
-    expect(off.api).toBeUndefined();
-    await off.stop();
+  it('serves nothing without an api section or with api: false, and runs on without its API when the port is taken', async () => {
+    for (const api of [undefined, false] as const) {
+      const off = await createNode({ dataDir: null, listen: '127.72.0.2:0', allowLoopback: true, ...(api === undefined ? {} : { api }) });
+      await off.start();
+      expect(off.api).toBeUndefined();
+      await off.stop();
+    }
 
     const blocker = createServer();
     const port = await new Promise<number>((r) => blocker.listen(0, '127.72.0.3', () => r((blocker.address() as { port: number }).port)));

@@ -33,7 +33,7 @@ describe('promtool check metrics', () => {
   let a: Node;
   let b: Node;
   beforeAll(async () => {
-    a = await createNode({ network: 'promtool', dataDir: null, listen: '127.73.0.1:0', encryption: 'none', allowLoopback: true });
+    a = await createNode({ network: 'promtool', dataDir: null, listen: '127.73.0.1:0', encryption: 'none', allowLoopback: true, api: {} });
     b = await createNode({ network: 'promtool', dataDir: null, listen: '127.73.0.2:0', encryption: 'none', allowLoopback: true, api: false });
     await a.start();
     await b.start();

@@ -235,6 +235,10 @@ describe('CLI clients', () => {
     expect(explain.stdout).toMatch(/disconnected .*operator/);
     expect(explain.stdout).toMatch(/connected/);
     expect(explain.stdout).toMatch(/promoted/);
+    // The peer's ip:port names it too (where it listens, or where it is connected).
+    const byEndpoint = await cli(['explain', a.listen]);
+    expect(byEndpoint.code).toBe(0);
+    expect(byEndpoint.stdout).toContain(`peer ${a.id}`);
   });
 
   it('explain shows a ban with its reason', async () => {
@@ -264,8 +268,9 @@ describe('CLI clients', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/expected one argument/);
     expect((await cli(['ban', '1.2.3.4', '--for', 'ever'])).stderr).toMatch(/--for: invalid duration/);
-    // The data dir is enough to find the API and the token.
+    // The data dir is enough to find the API and the token; so is a bare host:port for the API.
     const local = await runCli(['status', '--data-dir', b.dataDir]);
     expect(local.code).toBe(0);
+    expect((await runCli(['status', '--api', b.api.replace('http://', '')])).code).toBe(0);
   });
 });

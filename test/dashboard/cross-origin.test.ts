@@ -25,7 +25,7 @@ describe('the API seen from other web pages', () => {
     await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
     siteOrigin = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
     listed = await createNode({ network: 'xorigin', dataDir: null, listen: '127.77.0.1:0', allowLoopback: true, api: { listen: '127.77.0.1:0', corsOrigins: [siteOrigin] } });
-    unlisted = await createNode({ network: 'xorigin', dataDir: null, listen: '127.77.0.2:0', allowLoopback: true });
+    unlisted = await createNode({ network: 'xorigin', dataDir: null, listen: '127.77.0.2:0', allowLoopback: true, api: {} });
     await listed.start();
     await unlisted.start();
     browser = await chromium.launch({

@@ -50,6 +50,11 @@ describe('dashboard of an observer (peerwarden watch on a fixture log)', () => {
     expect(Number(await page.textContent('[data-count="outbound-hot"]'))).toBe(status.counts.outbound.hot);
     expect(Number(await page.textContent('[data-count="inbound-hot"]'))).toBe(status.counts.inbound.hot);
     expect(await page.textContent('[data-field="peers-total"]')).toBe(String(status.counts.total));
+    // What the node itself reports: its inbound governor's counters (the fixture logs them).
+    const { counters } = (await (await fetch(`${base}/api/v1/status`)).json()) as { counters: { reported: { inboundGovernor: Record<string, number> } } };
+    for (const k of ['idle', 'cold', 'warm', 'hot']) {
+      expect(await page.textContent(`[data-reported="inbound-${k}"]`), k).toBe(String(counters.reported.inboundGovernor[k]));
+    }
     await screenshot(page, 'observer-overview');
 
     await page.click('a.tab[data-view="peers"]');

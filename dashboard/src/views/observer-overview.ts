@@ -8,6 +8,45 @@ import type { ObservedState, ObserverStatus } from '../lib/types.js';
 
 const STATES: ObservedState[] = ['hot', 'warm', 'cold', 'cooling', 'unknown'];
 
+/** The counters the node itself last logged (status.counters.reported). */
+interface Reported {
+  inboundGovernor?: { idle: number; cold: number; warm: number; hot: number; at: number };
+  connectionManager?: { fullDuplex: number; duplex: number; unidirectional: number; inbound: number; outbound: number; at: number };
+}
+
+/** The node's own view: its inbound governor's counters (how remotes use us) and its connection manager's. */
+function reportedPanel(r: Reported | undefined): HTMLElement {
+  const ig = r?.inboundGovernor;
+  const cm = r?.connectionManager;
+  const cell = (key: string, value: number | undefined) => h('td', { class: 'num', 'data-reported': key }, value === undefined ? '–' : String(value));
+  return h(
+    'div',
+    { class: 'panel' },
+    h('h2', {}, 'What the node reports'),
+    h(
+      'table',
+      { class: 'counts', 'aria-label': 'inbound governor counters' },
+      h('caption', { class: 'muted' }, 'Inbound governor: how remote peers use our connections', ig ? ` (logged ${formatTime(ig.at)})` : ''),
+      h('thead', {}, h('tr', {}, ...['idle', 'cold', 'warm', 'hot'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, h('tr', {}, cell('inbound-idle', ig?.idle), cell('inbound-cold', ig?.cold), cell('inbound-warm', ig?.warm), cell('inbound-hot', ig?.hot))),
+    ),
+    h(
+      'table',
+      { class: 'counts', 'aria-label': 'connection manager counters' },
+      h('caption', { class: 'muted' }, 'Connection manager: connections by kind', cm ? ` (logged ${formatTime(cm.at)})` : ''),
+      h('thead', {}, h('tr', {}, ...['full duplex', 'duplex', 'unidirectional', 'inbound', 'outbound'].map((t) => h('th', {}, t)))),
+      h(
+        'tbody',
+        {},
+        h('tr', {}, cell('cm-full-duplex', cm?.fullDuplex), cell('cm-duplex', cm?.duplex), cell('cm-unidirectional', cm?.unidirectional), cell('cm-inbound', cm?.inbound), cell('cm-outbound', cm?.outbound)),
+      ),
+    ),
+    ig || cm
+      ? undefined
+      : h('p', { class: 'muted small' }, 'Not in the log yet: the node logs them with Net.InboundGovernor.Remote.InboundGovernorCounters and Net.ConnectionManager.Remote at Info.'),
+  );
+}
+
 function card(label: string, value: string | Node, sub?: string): HTMLElement {
   return h('div', { class: 'card' }, h('div', { class: 'card-label' }, label), h('div', { class: 'card-value' }, value), sub ? h('div', { class: 'card-sub muted' }, sub) : undefined);
 }
@@ -59,7 +98,13 @@ export function createObserverOverview(ctx: AppContext): View {
         card('warm', String(s.counts.byState.warm ?? 0)),
         card('observer uptime', formatDuration(s.uptimeMs)),
       ),
-      h('div', { class: 'panels' }, h('div', { class: 'panel' }, h('h2', {}, 'Observed peers by track and state'), counts), h('div', { class: 'panel' }, h('h2', {}, 'The observed node'), facts)),
+      h(
+        'div',
+        { class: 'panels' },
+        h('div', { class: 'panel' }, h('h2', {}, 'Observed peers by track and state'), counts),
+        reportedPanel(c.reported as Reported | undefined),
+        h('div', { class: 'panel' }, h('h2', {}, 'The observed node'), facts),
+      ),
     );
   };
   return {

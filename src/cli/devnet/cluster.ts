@@ -88,7 +88,10 @@ export class Cluster {
       ...(this.opts.extraArgs ?? []),
     ];
     const log = createWriteStream(n.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PEERWARDEN_CONFIG: '' } });
+    // Each node in a process group of its own: Ctrl-C on the terminal signals the devnet alone, which
+    // then stops every node once (a node signalled twice would take it as "force the exit").
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PEERWARDEN_CONFIG: '' }, detached: true });
+    this.#watchExit();
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     n.process = child;
@@ -97,6 +100,17 @@ export class Cluster {
       n.exitCode = code;
       n.process = undefined;
     });
+  }
+
+  #exitHook: (() => void) | undefined;
+
+  /** If this process exits without stopping the nodes (a crash, a forced exit), they are told to stop too. */
+  #watchExit(): void {
+    if (this.#exitHook) return;
+    this.#exitHook = () => {
+      for (const n of this.nodes) n.process?.kill('SIGTERM');
+    };
+    process.once('exit', this.#exitHook);
   }
 
   startAll(): void {
@@ -119,6 +133,8 @@ export class Cluster {
         }),
     );
     await Promise.all(waits);
+    if (this.#exitHook) process.off('exit', this.#exitHook);
+    this.#exitHook = undefined;
   }
 
   /** Removes the temp data dirs (never a --data-dir the user gave, nor with --keep). */

@@ -4,8 +4,9 @@ import { ApiServer } from '../../api/server.js';
 import { registerDashboard } from '../../api/dashboard.js';
 import { parseDuration } from '../../core/duration.js';
 import { VERSION } from '../../version.js';
-import { flagsHelp, parseArgs, type FlagSpec } from '../args.js';
+import { flagsHelp, parseArgs, usageError, type FlagSpec } from '../args.js';
 import type { CliIo } from '../io.js';
+import { LiveView } from '../live-view.js';
 import { onShutdownSignals } from '../signals.js';
 import { Cluster } from './cluster.js';
 import { judge, viewNode, type NetworkVerdict, type NodeView } from './monitor.js';
@@ -14,15 +15,15 @@ import { renderSummary } from './summary.js';
 export const MAX_DEVNET_NODES = 64;
 
 const FLAGS: Record<string, FlagSpec> = {
-  nodes: { kind: 'int', value: 'N', help: `how many nodes (default 8, at most ${MAX_DEVNET_NODES})` },
-  duration: { kind: 'string', value: 'DURATION', help: 'run headless this long, print a final summary, exit 0 if the network formed (e.g. 60s)' },
-  'data-dir': { kind: 'string', value: 'DIR', help: 'keep node data under DIR/node-<i> (default: a temp dir, removed at the end)' },
+  nodes: { kind: 'int', value: 'n', help: `how many nodes (default 8, at most ${MAX_DEVNET_NODES})` },
+  duration: { kind: 'string', value: 'duration', help: 'run headless this long, print a final summary, exit 0 if the network formed (e.g. 60s)' },
+  'data-dir': { kind: 'string', value: 'dir', help: 'keep node data under DIR/node-<i> (default: a temp dir, removed at the end)' },
   keep: { kind: 'bool', help: 'keep the temp data dirs at the end' },
-  'base-port': { kind: 'int', value: 'PORT', help: 'p2p port of every node; its API is on PORT+1 of the same IP (default 17000)' },
-  'ui-port': { kind: 'int', value: 'PORT', help: 'port of the network page on 127.0.0.1 (default 17099; 0 picks one)' },
+  'base-port': { kind: 'int', value: 'port', help: 'p2p port of every node; its API is on PORT+1 of the same IP (default 17000)' },
+  'ui-port': { kind: 'int', value: 'port', help: 'port of the network page on 127.0.0.1 (default 17099; 0 picks one)' },
   encryption: { kind: 'string', value: 'tls|none', help: 'transport encryption (default tls)' },
-  'log-level': { kind: 'string', value: 'LEVEL', help: "nodes' log level; logs go to <data dir>/node-<i>/node.log (default info)" },
-  'node-arg': { kind: 'string', value: 'FLAG', help: 'extra flag for every node, e.g. --node-arg=--target-hot=4 (repeat as a list: a,b)' },
+  'log-level': { kind: 'string', value: 'level', help: "nodes' log level; logs go to <data dir>/node-<i>/node.log (default info)" },
+  'node-arg': { kind: 'string', value: 'flag', help: 'extra flag for every node, e.g. --node-arg=--target-hot=4 (repeat as a list: a,b)' },
   help: { kind: 'bool', short: 'h', help: 'show this help' },
 };
 
@@ -60,7 +61,7 @@ export async function runDevnet(argv: string[], io: CliIo): Promise<number> {
   const encryption = (flags.encryption as string | undefined) ?? 'tls';
   if (encryption !== 'tls' && encryption !== 'none') problems.push(`--encryption must be tls or none, got ${JSON.stringify(encryption)}`);
   if (problems.length) {
-    io.err(`peerwarden devnet: ${problems.join('; ')}\nRun "peerwarden devnet --help" for usage.\n`);
+    io.err(usageError('devnet', problems));
     return 2;
   }
 
@@ -100,18 +101,20 @@ export async function runDevnet(argv: string[], io: CliIo): Promise<number> {
   io.out(`network page: ${uiUrl}/\n`);
   for (const n of cluster.nodes) io.out(`  node ${n.index}: p2p ${n.p2p}  API and dashboard ${n.apiUrl}/\n`);
 
-  let lastLines = 0;
+  const view = tty ? new LiveView(io) : undefined;
+  let stopped = false;
+  let formedAfterMs: number | undefined;
   const refresh = async () => {
     views = await Promise.all(cluster.nodes.map(viewNode));
     verdict = judge(views);
-    if (!tty) return;
-    const text = renderSummary(views, verdict, Date.now() - startedAt, uiUrl);
-    // Move up over the previous summary and redraw it in place.
-    io.out(`${lastLines ? `\x1b[${lastLines}A\x1b[J` : ''}${text}`);
-    lastLines = text.split('\n').length - 1;
+    if (verdict.ok && formedAfterMs === undefined) {
+      formedAfterMs = Date.now() - startedAt;
+      if (!tty) io.out(`  network formed after ${(formedAfterMs / 1000).toFixed(1)} s\n`);
+    }
+    // After Ctrl-C the nodes are stopping: the table would show them half gone. Leave the last one.
+    if (view && !stopped) view.draw(renderSummary(views, verdict, Date.now() - startedAt, uiUrl, formedAfterMs));
   };
 
-  let stopped = false;
   void shutdown.then(() => (stopped = true));
   const deadline = durationMs === undefined ? Infinity : startedAt + durationMs;
   let lastProgress = startedAt;
@@ -125,16 +128,26 @@ export async function runDevnet(argv: string[], io: CliIo): Promise<number> {
     await Promise.race([new Promise((r) => setTimeout(r, 1000)), shutdown]);
   }
 
-  await refresh();
-  const final = renderSummary(views, verdict, Date.now() - startedAt, undefined);
-  if (!tty) io.out(`\n${final}`);
-  io.out('stopping every node (goodbyes, anchors, store flush)…\n');
+  // A run that reached its --duration ends with the whole network's state, taken while every node is up.
+  if (!stopped) {
+    await refresh();
+    if (!tty) io.out(`\n${renderSummary(views, verdict, Date.now() - startedAt, undefined, formedAfterMs)}`);
+  }
+  const running = cluster.nodes.filter((n) => n.process).length;
+  const stopBegan = Date.now();
+  io.out(`stopping ${running} node${running === 1 ? '' : 's'} (goodbyes, anchors, store flush)…\n`);
   await cluster.stopAll();
   await ui.close();
   cluster.cleanup();
-  if (durationMs === undefined) return 0;
+  const unclean = cluster.nodes.filter((n) => n.exitCode !== 0);
+  io.out(
+    `devnet: stopped ${running} node${running === 1 ? '' : 's'} in ${((Date.now() - stopBegan) / 1000).toFixed(1)} s` +
+      (unclean.length ? `; ${unclean.map((n) => `node ${n.index} exited with ${n.exitCode ?? 'a signal'}`).join(', ')}` : ', every one cleanly') +
+      `${flags['data-dir'] || flags.keep ? `; data and logs in ${cluster.root}` : ''}\n`,
+  );
+  if (durationMs === undefined || stopped) return 0;
   if (verdict.ok) {
-    io.out(`devnet: OK — ${nodes} nodes, every one at its targets or fully meshed, one connected graph\n`);
+    io.out(`devnet: OK — ${nodes} nodes, every one at its targets or fully meshed, one connected graph (formed after ${((formedAfterMs ?? 0) / 1000).toFixed(1)} s)\n`);
     return 0;
   }
   io.err(`devnet: the network did not form in ${flags.duration}:\n  - ${verdict.problems.join('\n  - ')}\n(node logs: ${flags['data-dir'] || flags.keep ? cluster.root : 'rerun with --keep to read them'})\n`);
