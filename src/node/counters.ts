@@ -14,7 +14,7 @@ function bump(t: Tally, key: string, n = 1): void {
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** Exact frame sizes (length prefix included) of the messages the node counts. */
-export const frameBytes = {
+export const frameSizes = {
   message: (topic: string, payload: Uint8Array) => 4 + 1 + 1 + utf8(topic) + payload.length,
   request: (topic: string, payload: Uint8Array) => 4 + 1 + 4 + 1 + utf8(topic) + payload.length,
   response: (payload: Uint8Array) => 4 + 1 + 4 + 1 + payload.length,

@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { DialPurpose, GovernorEffect, GovernorInput } from '../core/governor/index.js';
 import type { StoredAnchor } from '../store/index.js';
 import type { DisconnectReason } from '../wire/reasons.js';
-import { frameBytes, type CountedMessage } from './counters.js';
+import { frameSizes, type CountedMessage } from './counters.js';
 import type { PeerEvent, Temperature } from './types.js';
 
 /** A connected peer as the effects see it: its connection can be closed and says when it began. */
@@ -88,7 +88,7 @@ function executeEffect(s: EffectParts, e: GovernorEffect): void {
       s.book.resolveCollisions();
       return;
     case 'sendGetAddr':
-      if (s.exchange.sendGetAddr(e.id)) s.counters.message('out', 'getaddr', frameBytes.getaddr());
+      if (s.exchange.sendGetAddr(e.id)) s.counters.message('out', 'getaddr', frameSizes.getaddr());
       return;
     case 'saveAnchors': {
       const now = s.scheduler.now();

@@ -1,7 +1,7 @@
 // The node: createNode, the Node API, its events and types, and the runtime it can be given.
 export { createNode, NODE_KEY_FILE } from './create-node.js';
 export { Node, type BroadcastOptions, type NodeAttachment, type NodeOptions } from './node.js';
-export { ConfigError, resolveConfig, DEFAULT_PORT, DEFAULT_TARGETS, type NodeConfig, type ResolvedConfig, type Targets, type HostPort, type PeerRef, type LogLevel } from './config.js';
+export { ConfigError, resolveConfig, DEFAULT_PORT, DEFAULT_TARGETS, type NodeConfig, type ResolvedConfig, type Targets, type Limits, type HostPort, type PeerRef, type LogLevel } from './config.js';
 export { NodeStateError, ConnectError, ReadyTimeoutError, ListenError, RequestTimeoutError, PeerGoneError, RemoteError, RequestLimitError } from './errors.js';
 export type { NodeRuntime, ConnectionTuning } from './runtime.js';
 export type { RequestHandler } from './requests.js';
@@ -20,6 +20,8 @@ export {
   type AddressBookView,
   type NodeHealth,
   type HealthStatus,
+  type NodeAlarm,
+  type NodeAlarmEvent,
   type Direction,
   type Temperature,
 } from './types.js';

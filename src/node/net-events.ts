@@ -4,7 +4,7 @@ import { formatEndpoint } from '../core/address/index.js';
 import type { GovernorState } from '../core/governor/index.js';
 import type { ExchangePeer, PeerExchange } from '../discovery/index.js';
 import type { CloseInfo, Connection, ConnectionManager, TypedEmitter } from '../net/index.js';
-import { frameBytes, type NodeCounters } from './counters.js';
+import { frameSizes, type NodeCounters } from './counters.js';
 import type { DialTracker } from './dials.js';
 import type { EclipseWatch } from './eclipse-watch.js';
 import type { GovernorDriver } from './governor-driver.js';
@@ -56,7 +56,7 @@ function exchangePeer(s: NetEventParts, conn: Connection): ExchangePeer {
     listenEndpoint: conn.remoteListenEndpoint,
     sendAddr: (entries) => {
       const ok = conn.sendAddr(entries);
-      if (ok) s.counters.message('out', 'addr', frameBytes.addr(entries));
+      if (ok) s.counters.message('out', 'addr', frameSizes.addr(entries));
       return ok;
     },
     sendGetAddr: () => {
@@ -124,7 +124,7 @@ export function wireNetEvents(s: NetEventParts): void {
 
   cm.on('message', ({ connection: conn, topic, payload }) => {
     if (s.roles.get(conn) !== 'peer') return;
-    s.counters.message('in', 'message', frameBytes.message(topic, payload));
+    s.counters.message('in', 'message', frameSizes.message(topic, payload));
     const rec = s.table.get(conn.remoteId!);
     if (!rec || rec.connection !== conn) return;
     s.emitter.emit('message', { topic, payload, peer: s.table.info(rec) });
@@ -146,14 +146,14 @@ export function wireNetEvents(s: NetEventParts): void {
       return;
     }
     if (role !== 'peer') return;
-    s.counters.message('in', 'addr', frameBytes.addr(entries));
+    s.counters.message('in', 'addr', frameSizes.addr(entries));
     s.eclipse?.addrReceived(conn.remoteId!, conn.remoteEndpoint.ip, entries.length);
     s.exchange.onAddr(conn.remoteId!, entries);
   });
 
   cm.on('getaddr', ({ connection: conn }) => {
     if (s.roles.get(conn) !== 'peer') return;
-    s.counters.message('in', 'getaddr', frameBytes.getaddr());
+    s.counters.message('in', 'getaddr', frameSizes.getaddr());
     s.exchange.onGetAddr(conn.remoteId!);
   });
 

@@ -3,7 +3,7 @@
 import type { Scheduler } from '../core/clock.js';
 import { PeerGoneError, RemoteError, RequestTimeoutError } from '../core/requests/errors.js';
 import type { Connection, ConnectionManagerEvents } from '../net/index.js';
-import { frameBytes, type NodeCounters } from './counters.js';
+import { frameSizes, type NodeCounters } from './counters.js';
 import type { PeerInfo, RequestCompletedEvent } from './types.js';
 
 /** Answers a request: the response payload, or a throw (the peer gets status 1 with the error's message). */
@@ -64,11 +64,11 @@ export class RequestService {
   /** Answers an incoming REQUEST with its topic's handler. */
   onRequest(e: ConnectionManagerEvents['request'], peer: () => PeerInfo): void {
     const { counters, scheduler } = this.#o;
-    counters.message('in', 'request', frameBytes.request(e.topic, e.payload));
+    counters.message('in', 'request', frameSizes.request(e.topic, e.payload));
     const started = scheduler.now();
     const finish = (payload: Uint8Array, status: 'ok' | 'error' | 'unknown-topic') => {
       e.reply(payload, status);
-      counters.message('out', 'response', frameBytes.response(payload));
+      counters.message('out', 'response', frameSizes.response(payload));
       counters.request('inbound', status);
       this.#o.completed({ direction: 'inbound', peer: e.connection.remoteId!, topic: e.topic, durationMs: scheduler.now() - started, outcome: status });
     };
@@ -92,16 +92,16 @@ export class RequestService {
     const { counters, scheduler } = this.#o;
     const started = scheduler.now();
     const peer = connection.remoteId ?? '';
-    counters.message('out', 'request', frameBytes.request(topic, payload));
+    counters.message('out', 'request', frameSizes.request(topic, payload));
     try {
       const response = await connection.request(topic, payload, timeoutMs !== undefined ? { timeoutMs } : {});
-      counters.message('in', 'response', frameBytes.response(response));
+      counters.message('in', 'response', frameSizes.response(response));
       counters.request('outbound', 'ok');
       this.#o.completed({ direction: 'outbound', peer, topic, durationMs: scheduler.now() - started, outcome: 'ok' });
       return response;
     } catch (err) {
       const outcome = outcomeOf(err);
-      if (err instanceof RemoteError) counters.message('in', 'response', frameBytes.response(err.payload));
+      if (err instanceof RemoteError) counters.message('in', 'response', frameSizes.response(err.payload));
       counters.request('outbound', outcome);
       this.#o.completed({ direction: 'outbound', peer, topic, durationMs: scheduler.now() - started, outcome });
       throw err;

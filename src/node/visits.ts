@@ -5,7 +5,7 @@ import type { Scheduler } from '../core/clock.js';
 import type { Visitor, VisitSession } from '../discovery/index.js';
 import type { Connection, ConnectionManager } from '../net/index.js';
 import type { AddrEntry } from '../wire/control-codec.js';
-import { frameBytes, type NodeCounters } from './counters.js';
+import { frameSizes, type NodeCounters } from './counters.js';
 
 class Session implements VisitSession {
   readonly id: string;
@@ -22,7 +22,7 @@ class Session implements VisitSession {
   }
 
   announce(entries: readonly AddrEntry[]): void {
-    if (entries.length > 0 && this.connection.sendAddr(entries)) this.counters.message('out', 'addr', frameBytes.addr(entries));
+    if (entries.length > 0 && this.connection.sendAddr(entries)) this.counters.message('out', 'addr', frameSizes.addr(entries));
   }
 
   fetchAddresses(timeoutMs: number): Promise<AddrEntry[]> {
@@ -33,7 +33,7 @@ class Session implements VisitSession {
         timer.cancel();
         resolve(entries);
       };
-      if (this.connection.sendGetAddr()) this.counters.message('out', 'getaddr', frameBytes.getaddr());
+      if (this.connection.sendGetAddr()) this.counters.message('out', 'getaddr', frameSizes.getaddr());
     });
   }
 
@@ -97,7 +97,7 @@ export class VisitTracker implements Visitor {
   onAddr(conn: Connection, entries: AddrEntry[]): boolean {
     const s = this.#sessions.get(conn);
     if (!s) return false;
-    this.counters.message('in', 'addr', frameBytes.addr(entries));
+    this.counters.message('in', 'addr', frameSizes.addr(entries));
     s.settle(entries);
     return true;
   }

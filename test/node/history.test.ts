@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameBytes, NodeCounters } from '../../src/node/counters.js';
+import { frameSizes, NodeCounters } from '../../src/node/counters.js';
 import { EventHistory } from '../../src/node/history.js';
 import { PeerLedger } from '../../src/node/peer-ledger.js';
 import { MemoryStore } from '../../src/store/index.js';
@@ -79,15 +79,15 @@ describe('PeerLedger', () => {
 describe('counters', () => {
   it('frame sizes match the wire encoding exactly', () => {
     const payload = new Uint8Array(300);
-    expect(frameBytes.message('t/é', payload)).toBe(encodeMessage('t/é', payload).size);
-    expect(frameBytes.request('topic', payload)).toBe(encodeRequest(7, 'topic', payload).size);
-    expect(frameBytes.response(payload)).toBe(encodeResponse(7, 0, payload).size);
-    expect(frameBytes.getaddr()).toBe(encodeGetAddr().length);
+    expect(frameSizes.message('t/é', payload)).toBe(encodeMessage('t/é', payload).size);
+    expect(frameSizes.request('topic', payload)).toBe(encodeRequest(7, 'topic', payload).size);
+    expect(frameSizes.response(payload)).toBe(encodeResponse(7, 0, payload).size);
+    expect(frameSizes.getaddr()).toBe(encodeGetAddr().length);
     const entries = [
       { endpoint: parseEndpoint('1.2.3.4:7000'), services: 1n, time: 1_700_000_000_000 },
       { endpoint: parseEndpoint('[2a01:4f8::1]:7000'), services: 0n, time: 1_700_000_000_000 },
     ];
-    expect(frameBytes.addr(entries)).toBe(encodeAddr(entries).length);
+    expect(frameSizes.addr(entries)).toBe(encodeAddr(entries).length);
   });
 
   it('count by kind and hand out copies', () => {

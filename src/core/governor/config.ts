@@ -3,7 +3,7 @@
 import { PeerwardenError } from '../errors.js';
 import type { Asmap } from '../address/index.js';
 import { parseEndpoint, normalizeIp, AddressParseError, type Endpoint, type EndpointLike } from '../address/index.js';
-import { isNodeId } from '../reputation/ban-target.js';
+import { looksLikeNodeId } from '../reputation/ban-target.js';
 
 /** Connection targets and limits (DESIGN §11 `targets`). */
 export interface GovernorTargets {
@@ -154,7 +154,7 @@ export class GovernorConfigError extends PeerwardenError {
 
 function parseTrusted(x: EndpointLike, problems: string[]): { id?: string; ip?: string } {
   if (typeof x === 'string') {
-    if (isNodeId(x)) return { id: x.toLowerCase() };
+    if (looksLikeNodeId(x)) return { id: x.toLowerCase() };
     try {
       return { ip: parseEndpoint(x).ip };
     } catch {
@@ -177,12 +177,12 @@ function parseTrusted(x: EndpointLike, problems: string[]): { id?: string; ip?: 
 function parseStatic(x: EndpointLike | StaticPeerSpec, problems: string[]): { endpoint?: Endpoint; id?: string } | undefined {
   try {
     if (typeof x === 'string') {
-      if (isNodeId(x)) return { id: x.toLowerCase() };
+      if (looksLikeNodeId(x)) return { id: x.toLowerCase() };
       return { endpoint: parseEndpoint(x) };
     }
     if ('ip' in x && typeof (x as Endpoint).ip === 'string') return { endpoint: parseEndpoint(x as Endpoint) };
     const spec = x as StaticPeerSpec;
-    if (spec.id !== undefined && !isNodeId(spec.id)) {
+    if (spec.id !== undefined && !looksLikeNodeId(spec.id)) {
       problems.push(`staticPeers: ${JSON.stringify(spec.id)} is not a node id (64 hex characters)`);
       return undefined;
     }

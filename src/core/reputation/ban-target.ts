@@ -40,8 +40,8 @@ export class BanTargetError extends PeerwardenError {
 
 const NODE_ID = /^[0-9a-fA-F]{64}$/;
 
-/** True when `s` is a node id: 64 hex characters (either case). */
-export function isNodeId(s: string): boolean {
+/** True when `s` has the shape of a node id in either case (64 hex characters): how bans and config accept it before lowercasing. */
+export function looksLikeNodeId(s: string): boolean {
   return typeof s === 'string' && NODE_ID.test(s);
 }
 
@@ -100,7 +100,7 @@ export function parseBanTarget(input: string): BanTarget {
   if (typeof input !== 'string') throw new BanTargetError(String(input), 'expected a string');
   const s = input.trim();
   if (s === '') throw new BanTargetError(input, 'it is empty');
-  if (isNodeId(s)) return { kind: 'id', target: s.toLowerCase() };
+  if (looksLikeNodeId(s)) return { kind: 'id', target: s.toLowerCase() };
   if (s.includes('/')) {
     const sub = parseSubnet(s);
     if (sub.bits === 128) return { kind: 'ip', target: formatIpBytes(sub.network) };

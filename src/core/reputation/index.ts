@@ -31,7 +31,7 @@ export {
   parseBanTarget,
   banTargetMatches,
   banMatcher,
-  isNodeId,
+  looksLikeNodeId,
   formatSubnet,
   subnetOf,
   subnetContains,
