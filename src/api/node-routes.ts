@@ -1,4 +1,4 @@
-// The /api/v1 routes of a node (DESIGN §12): status, peers with history, connect and disconnect, addresses, bans.
+// The /api/v1 routes of a node (docs/operations.md): status, peers with history, connect and disconnect, addresses, bans.
 
 import { formatEndpoint, parseEndpoint } from '../core/address/index.js';
 import { parseDuration } from '../core/duration.js';

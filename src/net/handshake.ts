@@ -1,4 +1,4 @@
-// The HELLO/AUTH handshake of DESIGN §7 as a state machine: frames in, what to send and the outcome out.
+// The HELLO/AUTH handshake (docs/protocol.md) as a state machine: frames in, what to send and the outcome out.
 
 import { PROTOCOL_VERSION, MessageType } from '../wire/constants.js';
 import { MalformedMessageError } from '../wire/errors.js';
@@ -17,7 +17,7 @@ export interface HandshakeAuth {
   verify(publicKey: Uint8Array, payload: Uint8Array, signature: Uint8Array): boolean;
 }
 
-/** Ed25519 signatures (DESIGN §3, §7). */
+/** Ed25519 signatures: the node id is the public key, AUTH proves the private one. */
 export const ED25519_AUTH: HandshakeAuth = {
   sign: (identity, payload) => identity.sign(payload),
   verify: verifySignature,

@@ -5,7 +5,7 @@ import { PeerGoneError, RemoteError, RequestTimeoutError } from '../core/request
 import { RequestTracker, type RequestPenaltyReason } from '../core/requests/tracker.js';
 import { ResponseStatus, type ResponseStatusCode } from '../wire/constants.js';
 
-/** Default request timeout (DESIGN §8). */
+/** Default request timeout: 10 s. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 interface Pending {

@@ -13,7 +13,7 @@ import { DialError, NO_CHANNEL_BINDING, dialFailureOf, type DialOptions, type In
  */
 export const SOCKET_HIGH_WATER_MARK = 256 * 1024;
 
-/** Default dial timeout: the handshake timeout of DESIGN §6, so one bound covers a whole dial. */
+/** Default dial timeout: the handshake timeout (10 s), so one bound covers a whole dial. */
 export const DEFAULT_DIAL_TIMEOUT_MS = 10_000;
 
 export interface TcpTransportOptions {

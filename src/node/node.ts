@@ -1,4 +1,4 @@
-// The Node: peerwarden's library API (DESIGN §11) over one session at a time — thin, each call handed to the module that owns it.
+// The Node: peerwarden's library API (docs/node.md) over one session at a time — thin, each call handed to the module that owns it.
 
 import { formatEndpoint, parseEndpoint, type EndpointLike } from '../core/address/index.js';
 import type { Scheduler } from '../core/clock.js';

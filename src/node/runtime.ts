@@ -9,7 +9,7 @@ import type { DiscoveryTuning, HostResolver } from '../discovery/index.js';
 import type { MemoryNetwork, NodeIdentity, Transport } from '../net/index.js';
 import type { ResetReport, Store } from '../store/index.js';
 
-/** Connection-layer timings a test may shorten (defaults: DESIGN §6/§7). */
+/** Connection-layer timings a test may shorten (defaults: docs/operations.md). */
 export interface ConnectionTuning {
   /** Handshake deadline (default 10 s). */
   handshakeTimeoutMs?: number;
@@ -56,7 +56,7 @@ export interface NodeRuntime {
   asmap?: Asmap;
   /** Scale the address book down (tests, simulator): new/tried bucket counts (defaults 1024/256). */
   addressBook?: { newBucketCount?: number; triedBucketCount?: number };
-  /** How often the book, peers and events are written (default 1 s, DESIGN §9). */
+  /** How often the book, peers and events are written (default 1 s: a crash loses at most that much). */
   flushIntervalMs?: number;
   /** Back up the database and start a fresh address book (`--reset-address-book`). */
   resetAddressBook?: boolean;

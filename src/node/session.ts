@@ -30,7 +30,7 @@ import type { NodeRuntime } from './runtime.js';
 import type { NodeEvents, PeerEvent } from './types.js';
 import { VisitTracker } from './visits.js';
 
-/** Book, peers and events are written at least this often (DESIGN §9: lose at most the last second). */
+/** Book, peers and events are written at least this often (a crash loses at most the last second, docs/persistence.md). */
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 
 export interface SessionInit {

@@ -20,7 +20,7 @@ import type { DiscoveryEvent } from '../discovery/index.js';
 export type Direction = 'inbound' | 'outbound';
 export type Temperature = 'warm' | 'hot';
 
-/** A connected peer (DESIGN §11). Cold peers are not connected: they live in the address book. */
+/** A connected peer. Cold peers are not connected: they live in the address book. */
 export interface PeerInfo {
   /** Node id: 64 lowercase hex characters, proven in the handshake. */
   id: string;
@@ -45,7 +45,7 @@ export interface PeerInfo {
   /** Service flags from the peer's HELLO (u64). */
   services: bigint;
   userAgent: string;
-  // ---- beyond DESIGN §11 ----
+  // ---- details for operators and the dashboard ----
   /** Where the peer accepts connections (observed IP + HELLO port), if it listens. */
   listenEndpoint: string | undefined;
   /** Why the connection exists: outbound, anchor, feeler, static, manual, or inbound. */

@@ -8,7 +8,7 @@ import type { AddressBook } from '../core/addrbook/index.js';
 import type { Scheduler, Timer } from '../core/clock.js';
 import type { Store } from './types.js';
 
-/** Commit interval: DESIGN §9 allows losing at most the last second of address changes. */
+/** Commit interval: a crash may lose at most the last second of address changes. */
 export const DEFAULT_PERSIST_INTERVAL_MS = 1000;
 
 export interface CommitInfo {

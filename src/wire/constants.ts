@@ -1,4 +1,4 @@
-// The numbers of the wire protocol (DESIGN §7): message type codes, version and size limits.
+// The numbers of the wire protocol (docs/protocol.md): message type codes, version and size limits.
 
 /** The protocol version this code speaks; a HELLO with any other version is refused. */
 export const PROTOCOL_VERSION = 1;

@@ -1,11 +1,11 @@
-// Governor configuration: every policy constant of DESIGN §6 with its default and the reason for it, and validation.
+// Governor configuration: every policy constant (docs/governor.md) with its default and the reason for it, and validation.
 
 import { PeerwardenError } from '../errors.js';
 import type { Asmap } from '../address/index.js';
 import { parseEndpoint, normalizeIp, AddressParseError, type Endpoint, type EndpointLike } from '../address/index.js';
 import { looksLikeNodeId } from '../reputation/ban-target.js';
 
-/** Connection targets and limits (DESIGN §11 `targets`). */
+/** Connection targets and limits (the node configuration's `targets`). */
 export interface GovernorTargets {
   /** Automatic outbound peers kept hot (carrying application traffic). */
   hot: number;

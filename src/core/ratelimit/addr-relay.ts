@@ -1,4 +1,4 @@
-// The ADDR relay rate limit of DESIGN §4 (Bitcoin Core's addr token bucket) as named constants and a factory.
+// The ADDR relay rate limit (Bitcoin Core's addr token bucket) as named constants and a factory.
 
 import { TokenBucket } from './token-bucket.js';
 

@@ -3,14 +3,14 @@
 import type { Offence } from '../reputation/penalties.js';
 import { RequestLimitError } from './errors.js';
 
-/** Protocol limit on requests in flight per peer, in each direction (DESIGN §8). */
+/** Protocol limit on requests in flight per peer, in each direction. */
 export const MAX_OUTSTANDING_REQUESTS = 64;
 /** Timed-out ids remembered per peer, to tell a late response from an unsolicited one. */
 const LATE_MEMORY = 64;
 
 export type RequestPenaltyReason = Extract<Offence, 'unsolicited-response' | 'late-response' | 'request-timeout'>;
 
-/** Called for each offence; all three are 'low' penalties (DESIGN §8). */
+/** Called for each offence; all three are 'low' penalties (the penalty table). */
 export type RequestPenaltyHandler<P> = (peer: P, reason: RequestPenaltyReason, requestId: number) => void;
 
 export interface RequestTrackerOptions<P> {
