@@ -3,18 +3,20 @@ export {
   Observer,
   createObserver,
   ObserverConfigError,
+  ObserverStateError,
   DEFAULT_NODE_PORT,
   DEFAULT_RECONCILE_INTERVAL_MS,
   DEFAULT_SOCKET_GRACE_MS,
   type ObserverOptions,
   type ObserverCounters,
+  type ObserverEvents,
   type PeerCounts,
   type ReconcileConfig,
 } from './observer.js';
 export { parseLogLine } from './parse-line.js';
 export { parseStatusChange, type StatusChange } from './status-change.js';
 export { parseLogTime } from './timestamp.js';
-export { PeerTracker, type TrackerOptions, type ReportedCounters, type PeerEventListener } from './tracker.js';
+export { PeerTracker, type TrackerOptions, type ReportedCounters, type PeerEventListener, type FoundTracks } from './tracker.js';
 export { reconcileSockets, type ReconcileOptions, type ReconcileOutcome } from './reconcile.js';
 export { parseSocketTable, readEstablishedSockets, SocketTableError, DEFAULT_PROC_PATHS, type SocketPair } from './proc-net.js';
 export { Forwarder, toForwardedEvent, type ForwarderOptions, type ForwarderStats, type ForwardedPeerEvent } from './forwarder.js';

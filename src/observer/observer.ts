@@ -8,6 +8,7 @@ import type { Scheduler, Timer } from '../core/clock.js';
 import { systemScheduler } from '../platform/index.js';
 import { endpointText } from './endpoint-text.js';
 import { Forwarder, type ForwarderOptions, type ForwarderStats } from './forwarder.js';
+import { GuardedEmitter } from './guarded-emitter.js';
 import { parseLogLine } from './parse-line.js';
 import { DEFAULT_PROC_PATHS, readEstablishedSockets, type SocketPair } from './proc-net.js';
 import { reconcileSockets, type ReconcileOutcome } from './reconcile.js';
@@ -29,6 +30,12 @@ export const DEFAULT_RECONCILE_INTERVAL_MS = 30_000;
  * single look.
  */
 export const DEFAULT_SOCKET_GRACE_MS = 60_000;
+
+/** An Observer used out of order (started twice). */
+export class ObserverStateError extends PeerwardenError {
+  readonly code = 'observer-state';
+  override readonly name = 'ObserverStateError';
+}
 
 /** Invalid Observer options; `problems` lists every one of them. */
 export class ObserverConfigError extends PeerwardenError {
@@ -119,11 +126,15 @@ export interface PeerCounts {
   inbound: Record<ObservedState, number>;
 }
 
-type Listeners = {
-  event: (event: ObservedPeerEvent) => void;
-  node: (status: NodeStatus) => void;
-  warning: (message: string) => void;
-};
+/** The Observer's events and what each one carries. */
+export interface ObserverEvents {
+  /** Every change of an observed peer, once, with its reason. */
+  event: ObservedPeerEvent;
+  /** The node's status after one of its servers started or stopped. */
+  node: NodeStatus;
+  /** Something the operator should know (unreadable socket tables, a failing collector, a throwing listener…). */
+  warning: string;
+}
 
 /** Longest excerpt of a bad line kept for the status output. */
 const BAD_LINE_EXCERPT = 200;
@@ -179,7 +190,11 @@ export class Observer {
   readonly #source: LineSource;
   readonly #tracker: PeerTracker;
   readonly #forwarder: Forwarder | undefined;
-  readonly #listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), node: new Set(), warning: new Set() };
+  readonly #events = new GuardedEmitter<ObserverEvents>((event, err) => {
+    // A failing listener must not stop the log from being read. A failing 'warning' listener is
+    // ignored: warning about it would call it again.
+    if (event !== 'warning') this.#warn(`an '${event}' listener threw: ${(err as Error).message}`);
+  });
   readonly #counters: Omit<ObserverCounters, 'reported' | 'forward'> = {
     linesRead: 0,
     linesParsed: 0,
@@ -210,7 +225,7 @@ export class Observer {
     }
     this.#tracker.onEvent((e) => {
       this.#forwarder?.enqueue(e);
-      this.#emit('event', e);
+      this.#events.emit('event', e);
     });
   }
 
@@ -225,7 +240,7 @@ export class Observer {
    * backlog is in. Throws if the source cannot be started (e.g. JournaldUnavailableError).
    */
   async start(): Promise<void> {
-    if (this.#state !== 'new') throw new Error('an Observer can be started once');
+    if (this.#state !== 'new') throw new ObserverStateError('an Observer can be started once');
     this.#state = 'starting';
     const sink: LineSink = {
       line: (text) => this.ingest(text),
@@ -300,14 +315,18 @@ export class Observer {
     };
   }
 
-  on<K extends keyof Listeners>(event: K, listener: Listeners[K]): this {
-    this.#listeners[event].add(listener);
-    return this;
+  /** Subscribes to a typed event; returns a function that unsubscribes (as Node's `on` does). */
+  on<K extends keyof ObserverEvents>(event: K, listener: (e: ObserverEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
   }
 
-  off<K extends keyof Listeners>(event: K, listener: Listeners[K]): this {
-    this.#listeners[event].delete(listener);
-    return this;
+  off<K extends keyof ObserverEvents>(event: K, listener: (e: ObserverEvents[K]) => void): void {
+    this.#events.off(event, listener);
+  }
+
+  /** Subscribes to the next event of a type only; returns a function that unsubscribes. */
+  once<K extends keyof ObserverEvents>(event: K, listener: (e: ObserverEvents[K]) => void): () => void {
+    return this.#events.once(event, listener);
   }
 
   /** Feeds one raw log line, as if the source had read it (replays, tests, custom inputs). */
@@ -333,7 +352,7 @@ export class Observer {
     if (c.lastEventAt === undefined || e.at > c.lastEventAt) c.lastEventAt = e.at;
     const lifecycle = e.type === 'serverStarted' || e.type === 'serverStopped' || e.type === 'connectionManagerShutdown';
     this.#tracker.apply(e);
-    if (lifecycle) this.#emit('node', this.#tracker.nodeStatus());
+    if (lifecycle) this.#events.emit('node', this.#tracker.nodeStatus());
   }
 
   /**
@@ -388,7 +407,9 @@ export class Observer {
     if (targets.length === 0) return;
     const now = () => this.#scheduler.now();
     if (!this.#source.searchOlder) {
-      for (const p of targets) this.#tracker.note(p.id, now(), 'search', 'no_older_logs', 'backfill', `${this.#source.kind} has no older logs to search`);
+      for (const p of targets) {
+        this.#tracker.note(p.id, { at: now(), change: 'search', reason: 'no_older_logs', source: 'backfill', detail: `${this.#source.kind} has no older logs to search` });
+      }
       return;
     }
     const scratch = new PeerTracker({ historyLimit: 1, closedLimit: 0 });
@@ -409,7 +430,7 @@ export class Observer {
         this.#tracker.adoptTracks(p.id, found, now());
       } else {
         this.#counters.search.notFound++;
-        this.#tracker.note(p.id, now(), 'search', 'not_in_older_logs', 'backfill', 'no open session for this connection in older logs');
+        this.#tracker.note(p.id, { at: now(), change: 'search', reason: 'not_in_older_logs', source: 'backfill', detail: 'no open session for this connection in older logs' });
       }
     }
   }
@@ -420,18 +441,7 @@ export class Observer {
   }
 
   #warn(message: string): void {
-    this.#emit('warning', message);
-  }
-
-  #emit<K extends keyof Listeners>(event: K, arg: Parameters<Listeners[K]>[0]): void {
-    for (const listener of this.#listeners[event]) {
-      try {
-        (listener as (a: typeof arg) => void)(arg);
-      } catch (err) {
-        // A failing listener must not stop the log from being read.
-        if (event !== 'warning') this.#warn(`an '${event}' listener threw: ${(err as Error).message}`);
-      }
-    }
+    this.#events.emit('warning', message);
   }
 }
 

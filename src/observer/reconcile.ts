@@ -60,7 +60,7 @@ export function reconcileSockets(tracker: PeerTracker, sockets: readonly SocketP
     }
     const missingSince = tracker.socketMissing(c.id, now) ?? now;
     if (now - missingSince >= options.graceMs) {
-      tracker.close(c.id, 'no_socket', now, 'socket', `no established socket for ${Math.round((now - missingSince) / 1000)} s`);
+      tracker.close(c.id, { at: now, reason: 'no_socket', source: 'socket', detail: `no established socket for ${Math.round((now - missingSince) / 1000)} s` });
       outcome.closed.push(c.id);
     } else {
       outcome.missing++;

@@ -29,6 +29,7 @@ describe('Observer options', () => {
     const o = new Observer({ source: new StreamSource({ stream: new PassThrough() }), reconcile: false });
     await o.start();
     await expect(o.start()).rejects.toThrow(/started once/);
+    await expect(o.start()).rejects.toMatchObject({ name: 'ObserverStateError', code: 'observer-state' });
     await o.stop();
     await o.stop();
     expect(o.source).toEqual({ kind: 'stream', description: 'stream' });
@@ -136,6 +137,38 @@ describe('Observer ingestion', () => {
     expect(seen.length).toBeGreaterThan(3);
     expect(warnings[0]).toBe("an 'event' listener threw: boom");
     await o.stop();
+  });
+
+  it('on returns the unsubscribe function, as Node.on does; once runs for one event; a listener added twice runs once', () => {
+    const o = new Observer({ source: new StreamSource({ stream: new PassThrough() }), reconcile: false });
+    const seen = { on: 0, once: 0, twice: 0, off: 0 };
+    const unsubscribe = o.on('event', () => seen.on++);
+    o.once('event', () => seen.once++);
+    const twice = () => seen.twice++;
+    o.on('event', twice);
+    o.on('event', twice);
+    const removed = () => seen.off++;
+    o.on('event', removed);
+    o.off('event', removed);
+    o.ingest(coldToWarm(T0, '10.0.0.1:3001', '192.0.2.1:3001'));
+    expect(seen).toEqual({ on: 2, once: 1, twice: 2, off: 0 }); // opened, then changed to warm
+    unsubscribe();
+    o.ingest(transition(T0 + 1, 'WarmToHot', '10.0.0.1:3001', '192.0.2.1:3001'));
+    expect(seen).toEqual({ on: 2, once: 1, twice: 3, off: 0 });
+  });
+
+  it('ignores a throwing warning listener instead of warning about it', () => {
+    const o = new Observer({ source: new StreamSource({ stream: new PassThrough() }), reconcile: false });
+    const warnings: string[] = [];
+    o.on('warning', () => {
+      throw new Error('bad warning listener');
+    });
+    o.on('warning', (w) => warnings.push(w));
+    o.on('event', () => {
+      throw new Error('boom');
+    });
+    o.ingest(coldToWarm(T0, '10.0.0.1:3001', '192.0.2.1:3001'));
+    expect(warnings).toEqual(["an 'event' listener threw: boom", "an 'event' listener threw: boom"]);
   });
 
   it('follows a journald unit through an injected journalctl', async () => {

@@ -194,6 +194,20 @@ describe('PeerTracker: identities', () => {
     expect(t.peer('not an address')).toBeUndefined();
   });
 
+  it('stops telling a listener once it unsubscribes; notes go to the history without an event', () => {
+    const t = new PeerTracker();
+    const events: ObservedPeerEvent[] = [];
+    const unsubscribe = t.onEvent((e) => events.push(e));
+    t.apply(status(1, 'ColdToWarm (Just 10.0.0.1:3001) 192.0.2.10:3001'));
+    t.note(ID, { at: 2, change: 'search', reason: 'not_in_older_logs', source: 'backfill', detail: 'nothing' });
+    expect(events.map((e) => e.kind)).toEqual(['opened', 'changed']);
+    expect(t.peer(ID)!.history.at(-1)).toEqual({ at: 2, kind: 'changed', direction: undefined, from: 'warm', to: 'warm', change: 'search', reason: 'not_in_older_logs', source: 'backfill', detail: 'nothing' });
+    unsubscribe();
+    t.apply(status(3, conn('WarmToHot')));
+    expect(events).toHaveLength(2);
+    expect(t.peer(ID)?.state).toBe('hot');
+  });
+
   it('keeps history and closed sessions bounded', () => {
     const t = new PeerTracker({ historyLimit: 5, closedLimit: 3 });
     t.apply(status(0, 'ColdToWarm (Just 10.0.0.1:3001) 192.0.2.10:3001'));
@@ -215,14 +229,9 @@ describe('PeerTracker: identities', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...changes), fc.integer({ min: 0, max: 3 }), fc.boolean()), { maxLength: 60 }), (steps) => {
         const t = new PeerTracker();
-        const state = new Map<string, string>();
-        t.onEvent((e) => {
-          if (e.kind === 'changed' && e.direction === 'outbound') {
-            expect(e.from).not.toBe(e.to);
-            state.set(e.id, e.to);
-          }
-          if (e.kind === 'closed') state.delete(e.id);
-        });
+        // Checked after the run, not in the listener: the tracker's emitter keeps a listener's throw
+        // away from apply() (as Node's does), so an assertion failing there would not fail the property.
+        const events = record(t);
         steps.forEach(([change, peer, inbound], i) => {
           const r = `192.0.2.${peer}:3001`;
           if (inbound) {
@@ -231,6 +240,14 @@ describe('PeerTracker: identities', () => {
             t.apply(status(i, change === 'ColdToWarm' ? `ColdToWarm (Just 10.0.0.1:3001) ${r}` : conn(change, '10.0.0.1:3001', r)));
           }
         });
+        const state = new Map<string, string>();
+        for (const e of events) {
+          if (e.kind === 'changed' && e.direction === 'outbound') {
+            expect(e.from).not.toBe(e.to);
+            state.set(e.id, e.to);
+          }
+          if (e.kind === 'closed') state.delete(e.id);
+        }
         for (const p of t.peers()) if (p.outbound) expect(state.get(p.id)).toBe(p.outbound.state);
       }),
     );
