@@ -4,60 +4,12 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigError, resolveConfig, type NodeConfig, type ResolvedConfig } from '../node/config.js';
+import { isGroup } from '../node/config-fields.js';
+import { CONFIG_KEYS, CONFIG_SCHEMA, type ConfigKey } from '../node/config-schema.js';
 import { didYouMean, helpColumns, suggestFlag } from './args.js';
 
-/** How one configuration key is spelled as a flag and as an environment variable. */
-interface KeySpec {
-  flag: string;
-  env: string;
-  /** Where it goes in the config object. */
-  path: string[];
-  kind: 'string' | 'list' | 'bool' | 'int' | 'probe';
-  help: string;
-}
-
-/** Every node setting, as the flags and variables that mirror the config file's keys (docs/operations.md). */
-export const NODE_KEYS: readonly KeySpec[] = [
-  { flag: 'network', env: 'NETWORK', path: ['network'], kind: 'string', help: 'network name; nodes of other networks are refused' },
-  { flag: 'data-dir', env: 'DATA_DIR', path: ['dataDir'], kind: 'string', help: 'where the key, database and token live' },
-  { flag: 'listen', env: 'LISTEN', path: ['listen'], kind: 'list', help: 'p2p endpoint ip:port (repeatable; port 0 picks one)' },
-  { flag: 'encryption', env: 'ENCRYPTION', path: ['encryption'], kind: 'string', help: 'tls or none' },
-  { flag: 'seed', env: 'SEEDS', path: ['seeds'], kind: 'list', help: 'seed node host:port (repeatable)' },
-  { flag: 'dns-seed', env: 'DNS_SEEDS', path: ['dnsSeeds'], kind: 'list', help: 'DNS seed name (repeatable)' },
-  { flag: 'hubs', env: 'HUBS', path: ['hubs'], kind: 'list', help: 'hub host:port to announce to and fetch from (repeatable)' },
-  { flag: 'static-peer', env: 'STATIC_PEERS', path: ['staticPeers'], kind: 'list', help: 'peer to keep connected: host:port, node id, or id@host:port' },
-  { flag: 'trusted-peer', env: 'TRUSTED_PEERS', path: ['trustedPeers'], kind: 'list', help: 'peer that bypasses limits and automatic bans' },
-  { flag: 'local-probe', env: 'LOCAL_PROBE', path: ['localProbe'], kind: 'probe', help: 'probe host:from-to for peers (devnets)' },
-  { flag: 'hub', env: 'HUB', path: ['hub'], kind: 'bool', help: 'run as a hub: learn and hand out addresses' },
-  { flag: 'allow-private', env: 'ALLOW_PRIVATE', path: ['allowPrivate'], kind: 'bool', help: 'accept private (RFC 1918, fc00::/7) addresses' },
-  { flag: 'allow-loopback', env: 'ALLOW_LOOPBACK', path: ['allowLoopback'], kind: 'bool', help: 'accept loopback addresses (devnets)' },
-  { flag: 'target-hot', env: 'TARGET_HOT', path: ['targets', 'hot'], kind: 'int', help: 'outbound hot peers (default 8)' },
-  { flag: 'target-outbound', env: 'TARGET_OUTBOUND', path: ['targets', 'outbound'], kind: 'int', help: 'outbound warm+hot peers (default 12)' },
-  { flag: 'max-inbound', env: 'MAX_INBOUND', path: ['targets', 'maxInbound'], kind: 'int', help: 'inbound connections (default 100)' },
-  { flag: 'max-total', env: 'MAX_TOTAL', path: ['targets', 'maxTotal'], kind: 'int', help: 'all connections (default 125)' },
-  { flag: 'max-inbound-per-ip', env: 'MAX_INBOUND_PER_IP', path: ['targets', 'maxInboundPerIp'], kind: 'int', help: 'inbound connections per IP (default 4)' },
-  { flag: 'asmap', env: 'ASMAP', path: ['asmap'], kind: 'string', help: 'AS map file (Bitcoin Core format): group peers by network operator, not /16' },
-  { flag: 'send-budget', env: 'SEND_BUDGET', path: ['limits', 'sendBudgetBytes'], kind: 'int', help: 'bytes all peers together may have queued (default 67108864)' },
-  { flag: 'max-pending-handshakes', env: 'MAX_PENDING_HANDSHAKES', path: ['limits', 'maxPendingHandshakes'], kind: 'int', help: 'inbound handshakes in progress (default 64)' },
-  { flag: 'max-pending-per-ip', env: 'MAX_PENDING_PER_IP', path: ['limits', 'maxPendingPerIp'], kind: 'int', help: 'inbound handshakes in progress per IP (default 4)' },
-  { flag: 'api-listen', env: 'API_LISTEN', path: ['api', 'listen'], kind: 'string', help: 'HTTP API ip:port (default 127.0.0.1:<p2p port + 1>)' },
-  {
-    flag: 'api-cors-origin',
-    env: 'API_CORS_ORIGINS',
-    path: ['api', 'corsOrigins'],
-    kind: 'list',
-    help: 'web origin whose pages may use the API, e.g. https://ops.example.org (repeatable; none by default)',
-  },
-  {
-    flag: 'api-allowed-host',
-    env: 'API_ALLOWED_HOSTS',
-    path: ['api', 'allowedHosts'],
-    kind: 'list',
-    help: 'host name the API answers to besides its own address and localhost, e.g. a proxy\'s (repeatable)',
-  },
-  { flag: 'log-level', env: 'LOG_LEVEL', path: ['logLevel'], kind: 'string', help: 'trace, debug, info, warn, error, fatal or silent' },
-  { flag: 'user-agent', env: 'USER_AGENT', path: ['userAgent'], kind: 'string', help: 'name sent in HELLO (≤ 64 bytes)' },
-];
+/** Every node setting, nested ones included, as flags and variables (the schema's keys; test/contrib reads them too). */
+export const NODE_KEYS: readonly ConfigKey[] = CONFIG_KEYS;
 
 /** Variables that belong to the CLI clients, not to the node: never reported as unknown. */
 const CLIENT_ENV = new Set(['PEERWARDEN_API', 'PEERWARDEN_TOKEN', 'PEERWARDEN_CONFIG']);
@@ -65,16 +17,23 @@ const CLIENT_ENV = new Set(['PEERWARDEN_API', 'PEERWARDEN_TOKEN', 'PEERWARDEN_CO
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const upperSnake = (s: string) => s.replace(/-/g, '_').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 
+/** `--no-api`: a group that `false` turns off has a flag that does it, `--no-<group>`. */
+const OFF_FLAGS = new Map(
+  Object.entries(CONFIG_SCHEMA)
+    .filter(([, e]) => isGroup(e) && e.canBeOff)
+    .map(([name]) => [`no-${kebab(name)}`, name]),
+);
+
 /**
  * Every spelling of a flag: its name and, for a top-level key, the key itself in kebab case, so
  * `--seeds` works beside `--seed` and `--static-peers` beside `--static-peer`.
  */
-function flagNames(k: KeySpec): string[] {
+function flagNames(k: ConfigKey): string[] {
   return [...new Set([k.flag, ...(k.path.length === 1 ? [kebab(k.path[0]!)] : [])])];
 }
 
 /** Every spelling of a variable: PEERWARDEN_ + its documented name, the flag's, and the key's. */
-function envNames(k: KeySpec): string[] {
+function envNames(k: ConfigKey): string[] {
   return [...new Set([k.env, upperSnake(k.flag), ...(k.path.length === 1 ? [upperSnake(k.path[0]!)] : [])].map((n) => `PEERWARDEN_${n}`))];
 }
 
@@ -100,7 +59,7 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let o = obj;
   for (const k of path.slice(0, -1)) {
     if (o[k] === undefined || o[k] === null || typeof o[k] !== 'object' || Array.isArray(o[k])) o[k] = {};
@@ -109,8 +68,8 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
   o[path[path.length - 1]!] = value;
 }
 
-function convert(spec: KeySpec, raw: string, where: string, problems: string[]): unknown {
-  switch (spec.kind) {
+function convert(spec: ConfigKey, raw: string, where: string, problems: string[]): unknown {
+  switch (spec.type.kind) {
     case 'string':
       return raw;
     case 'list':
@@ -189,11 +148,12 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (name === 'no-api') {
-      fromFlags.api = false;
+    const off = OFF_FLAGS.get(name);
+    if (off) {
+      fromFlags[off] = false;
       continue;
     }
-    const negated = name.startsWith('no-') && byFlag.get(name.slice(3))?.kind === 'bool' ? byFlag.get(name.slice(3)) : undefined;
+    const negated = name.startsWith('no-') && byFlag.get(name.slice(3))?.type.kind === 'bool' ? byFlag.get(name.slice(3)) : undefined;
     if (negated) {
       setPath(fromFlags, negated.path, false);
       continue;
@@ -201,17 +161,17 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
     const spec = byFlag.get(name);
     const extraKind = name === 'config' ? 'string' : extraFlags[name];
     if (!spec && !extraKind) {
-      const known = [...byFlag.keys(), ...Object.keys(extraFlags), 'config', 'no-api'];
+      const known = [...byFlag.keys(), ...Object.keys(extraFlags), 'config', ...OFF_FLAGS.keys()];
       problems.push(`unknown option --${name}${suggestFlag(name, known)}; run with --help for the list`);
       // A typo of a flag that takes a value: its value is not an argument of its own.
       const meant = didYouMean(name, known);
-      const meantKind = meant === undefined ? undefined : meant === 'config' ? 'string' : (byFlag.get(meant)?.kind ?? extraFlags[meant]);
+      const meantKind = meant === undefined ? undefined : meant === 'config' ? 'string' : (byFlag.get(meant)?.type.kind ?? extraFlags[meant]);
       if (inline === undefined && meantKind && meantKind !== 'bool' && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) i++;
       continue;
     }
     let value = inline;
     if (value === undefined) {
-      if (spec?.kind === 'bool' || extraKind === 'bool') value = 'true';
+      if (spec?.type.kind === 'bool' || extraKind === 'bool') value = 'true';
       else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) value = argv[++i]!;
       else {
         problems.push(`--${name} needs a value`);
@@ -223,7 +183,7 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
     else {
       const v = convert(spec, value, `--${name}`, problems);
       // Repeatable list flags accumulate; a later scalar flag overrides an earlier one.
-      if (spec.kind === 'list') {
+      if (spec.type.kind === 'list') {
         const prev = spec.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], fromFlags);
         setPath(fromFlags, spec.path, [...((prev as string[] | undefined) ?? []), ...(v as string[])]);
       } else if (v !== undefined) setPath(fromFlags, spec.path, v);
@@ -258,31 +218,12 @@ export function loadNodeConfig(sources: ConfigSources): LoadedConfig {
   }
 }
 
-/** How help names each flag's value (`--listen <ip:port>`); a flag not listed is named by its kind. */
-const VALUE_NAMES: Record<string, string> = {
-  network: 'name',
-  'data-dir': 'dir',
-  listen: 'ip:port',
-  encryption: 'tls|none',
-  seed: 'host:port',
-  'dns-seed': 'name',
-  hubs: 'host:port',
-  'static-peer': 'peer',
-  'trusted-peer': 'peer',
-  'local-probe': 'host:from-to',
-  asmap: 'file',
-  'send-budget': 'bytes',
-  'api-listen': 'ip:port',
-  'api-cors-origin': 'origin',
-  'api-allowed-host': 'name',
-  'log-level': 'level',
-  'user-agent': 'text',
-};
-const KIND_VALUES: Record<KeySpec['kind'], string> = { string: 'text', list: 'value', bool: '', int: 'n', probe: 'host:from-to' };
-
-/** The node settings as help rows, `--flag <value>` and what it sets, generated from NODE_KEYS so they cannot drift. */
+/** The node settings as help rows, `--flag <value>` and what it sets (with the default of a number), from the schema. */
 export function nodeFlagRows(): [string, string][] {
-  return NODE_KEYS.map((k) => [`    --${k.flag}${k.kind === 'bool' ? '' : ` <${VALUE_NAMES[k.flag] ?? KIND_VALUES[k.kind]}>`}`, k.help]);
+  return NODE_KEYS.map((k) => [
+    `    --${k.flag}${k.type.kind === 'bool' ? '' : ` <${k.value}>`}`,
+    k.type.kind === 'int' ? `${k.help} (default ${String(k.default)})` : k.help,
+  ]);
 }
 
 /** The flags section of `peerwarden node --help`. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadNodeConfig, nodeFlagsHelp } from '../../src/cli/config-sources.js';
+import { loadNodeConfig, NODE_KEYS, nodeFlagsHelp } from '../../src/cli/config-sources.js';
 import { ConfigError } from '../../src/node/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pw-cfg-'));
@@ -98,8 +98,13 @@ describe('loadNodeConfig', () => {
     expect(problems(() => loadNodeConfig({ argv: ['--config', broken], env: {} }))[0]).toMatch(/not valid TOML/);
   });
 
-  it('documents every flag in the generated help', () => {
+  it('documents every flag in the generated help, with its value and the default of a number', () => {
     const help = nodeFlagsHelp();
     for (const f of ['--network', '--data-dir', '--listen', '--encryption', '--seed', '--hub', '--log-level']) expect(help).toContain(f);
+    for (const k of NODE_KEYS) expect(help).toMatch(new RegExp(`^ +--${k.flag}[ <]`, 'm'));
+    expect(help).toMatch(/--target-hot <n> +outbound hot peers \(default 8\)$/m);
+    expect(help).toMatch(/--send-budget <bytes> +bytes all peers together may have queued \(default 67108864\)$/m);
+    expect(help).toMatch(/--encryption <tls\|none> +tls or none$/m);
+    expect(help).toMatch(/--hub +run as a hub/m);
   });
 });

@@ -1,5 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_TARGETS, parseHostPort, resolveConfig } from '../../src/node/config.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { Endpoint } from '../../src/core/address/index.js';
+import {
+  ConfigError,
+  DEFAULT_LIMITS,
+  DEFAULT_TARGETS,
+  parseHostPort,
+  resolveConfig,
+  type HostPort,
+  type LogLevel,
+  type NodeConfig,
+  type PeerRef,
+  type ResolvedConfig,
+} from '../../src/node/config.js';
 import { VERSION } from '../../src/version.js';
 
 function problemsOf(input: unknown): string[] {
@@ -94,6 +106,67 @@ describe('resolveConfig', () => {
   it('checks that targets are consistent', () => {
     expect(problemsOf({ targets: { hot: 20, outbound: 12 } })).toEqual(['targets.hot (20) cannot exceed targets.outbound (12)']);
     expect(problemsOf({ targets: { maxInbound: 200 } })[0]).toMatch(/maxInbound \(200\) cannot exceed targets.maxTotal/);
+  });
+
+  it('takes a nested key set to undefined as not given, and names the keys a group holds', () => {
+    expect(resolveConfig({ targets: { hot: undefined }, api: { listen: undefined } })).toMatchObject({ targets: DEFAULT_TARGETS, api: { listen: { port: 7001 } } });
+    expect(resolveConfig({}).limits).toEqual(DEFAULT_LIMITS);
+    expect(problemsOf({ targets: null, limits: [] })).toEqual([
+      'targets: expected { hot, outbound, maxInbound, maxTotal, maxInboundPerIp }, got null',
+      'limits: expected { sendBudgetBytes, maxPendingHandshakes, maxPendingPerIp }, got []',
+    ]);
+    expect(problemsOf({ api: true })).toEqual(['api: expected { listen, corsOrigins, allowedHosts } or false, got true']);
+    expect(problemsOf({ logLevel: 'loud', dataDir: 'a\0b' })).toEqual([
+      'dataDir: contains a NUL byte',
+      'logLevel: must be "trace", "debug", "info", "warn", "error", "fatal" or "silent", got "loud"',
+    ]);
+  });
+
+  it('derives the public types from the schema, as they were written by hand', () => {
+    type Targets = { hot: number; outbound: number; maxInbound: number; maxTotal: number; maxInboundPerIp: number };
+    type Limits = { sendBudgetBytes: number; maxPendingHandshakes: number; maxPendingPerIp: number };
+    expectTypeOf<NodeConfig>().toEqualTypeOf<{
+      network?: string;
+      dataDir?: string | null;
+      listen?: string | string[];
+      encryption?: 'tls' | 'none';
+      seeds?: string[];
+      dnsSeeds?: string[];
+      hubs?: string[];
+      staticPeers?: string[];
+      trustedPeers?: string[];
+      localProbe?: { host?: string; ports: string | number } | null;
+      hub?: boolean;
+      allowPrivate?: boolean;
+      allowLoopback?: boolean;
+      targets?: Partial<Targets>;
+      asmap?: string | null;
+      limits?: Partial<Limits>;
+      api?: { listen?: string; corsOrigins?: string[]; allowedHosts?: string[] } | false;
+      logLevel?: LogLevel;
+      userAgent?: string;
+    }>();
+    expectTypeOf<ResolvedConfig>().toEqualTypeOf<{
+      network: string;
+      dataDir: string | null;
+      listen: Endpoint[];
+      encryption: 'tls' | 'none';
+      seeds: HostPort[];
+      dnsSeeds: HostPort[];
+      hubs: HostPort[];
+      staticPeers: PeerRef[];
+      trustedPeers: PeerRef[];
+      localProbe: { host: string; fromPort: number; toPort: number } | null;
+      hub: boolean;
+      allowPrivate: boolean;
+      allowLoopback: boolean;
+      targets: Targets;
+      asmap: string | null;
+      limits: Limits;
+      api: { listen: Endpoint; corsOrigins: string[]; allowedHosts: string[] } | false;
+      logLevel: LogLevel;
+      userAgent: string;
+    }>();
   });
 
   it('refuses non-objects and bad local probes', () => {
