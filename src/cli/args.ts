@@ -1,5 +1,7 @@
 // A small, strict flag parser for the CLI's commands: every problem is collected, none is guessed.
 
+import { editDistance } from '../core/edit-distance.js';
+
 /** `list`: repeatable, and each value may itself be a comma list; the values accumulate in a string[]. */
 export type FlagKind = 'string' | 'bool' | 'int' | 'list';
 
@@ -94,21 +96,6 @@ export function helpColumns(rows: readonly (readonly [string, string])[], indent
   return rows.map(([f, h]) => `${indent}${f.padEnd(w)}  ${h}`.trimEnd()).join('\n');
 }
 
-/** Edit distance (insertions, deletions, substitutions, and swaps of two neighbours). */
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 /**
  * The candidate `word` was most likely meant to be, or undefined when none is close: a typo of a
  * few letters (about one in three), or a candidate that starts with what was typed.
@@ -118,7 +105,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let best: string | undefined;
   let bestScore = Infinity;
   for (const c of candidates) {
-    const d = distance(w, c.toLowerCase());
+    const d = editDistance(w, c.toLowerCase());
     const score = c.startsWith(w) && w.length >= 3 ? Math.min(d, 1) : d;
     if (score < bestScore && score <= Math.max(1, Math.floor(c.length / 3))) {
       best = c;

@@ -1,5 +1,6 @@
 // The configuration schema's structure: keys, groups, the types derived from them, and the walk that checks them.
 
+import { editDistance } from '../core/edit-distance.js';
 import { show } from './config-values.js';
 
 /** How a flag's or a variable's text becomes the value (cli/config-sources.ts converts by it). */
@@ -69,24 +70,12 @@ export type OutOf<E> =
 
 export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Levenshtein distance, for "did you mean" hints on misspelt keys. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 /** The keys of `value` that are not `known`, each with its problem: every close known key is offered. */
 export function unknownKeys(value: Record<string, unknown>, known: readonly string[]): { key: string; problem: string }[] {
   return Object.keys(value)
     .filter((k) => !known.includes(k))
     .map((k) => {
-      const close = known.filter((c) => distance(c.toLowerCase(), k.toLowerCase()) <= 2);
+      const close = known.filter((c) => editDistance(c.toLowerCase(), k.toLowerCase()) <= 2);
       const hint = close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : '';
       return { key: k, problem: `unknown key${hint}; known keys: ${known.join(', ')}` };
     });
