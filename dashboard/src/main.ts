@@ -11,7 +11,7 @@ import { getJson } from './lib/api.js';
 import { h, replaceChildren } from './lib/dom.js';
 import { EventStream } from './lib/event-stream.js';
 import { SampleStore } from './lib/series.js';
-import type { AnyStatus, ApiEvent, SeriesResponse } from './lib/types.js';
+import type { AnyStatusJson, HistoryJson, SeriesJson } from './lib/types.js';
 import { createAddrbookView } from './views/addrbook.js';
 import { createBansView } from './views/bans.js';
 import { createChartsView } from './views/charts.js';
@@ -26,10 +26,10 @@ const TICK_MS = 1000;
 /** Events fetched to fill the feed before the live stream takes over. */
 const HISTORY_SEED = 500;
 
-async function firstStatus(root: HTMLElement): Promise<AnyStatus> {
+async function firstStatus(root: HTMLElement): Promise<AnyStatusJson> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await getJson<AnyStatus>('/api/v1/status');
+      return await getJson<AnyStatusJson>('/api/v1/status');
     } catch (err) {
       replaceChildren(root, h('p', { class: 'boot error' }, `Cannot reach the peerwarden API (${(err as Error).message}); retrying (attempt ${attempt})…`));
       await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
@@ -37,7 +37,7 @@ async function firstStatus(root: HTMLElement): Promise<AnyStatus> {
   }
 }
 
-function viewsFor(mode: AnyStatus['mode'], ctx: AppContext): ViewSpec[] {
+function viewsFor(mode: AnyStatusJson['mode'], ctx: AppContext): ViewSpec[] {
   if (mode === 'observer') {
     // An observer has no address book, bans or series: only what it can see in the log and the sockets.
     return [
@@ -96,7 +96,7 @@ async function boot(): Promise<void> {
 
   const loadHistory = async () => {
     try {
-      const { events: history } = await getJson<{ events: ApiEvent[] }>(`/api/v1/history?limit=${HISTORY_SEED}`);
+      const { events: history } = await getJson<HistoryJson>(`/api/v1/history?limit=${HISTORY_SEED}`);
       events.reset(history);
     } catch {
       // The live stream still works; the feed just starts empty.
@@ -121,7 +121,7 @@ async function boot(): Promise<void> {
     lastSeries = Date.now();
     try {
       const since = samples.lastRecordedAt;
-      const res = await getJson<SeriesResponse>(since === undefined ? '/api/v1/series' : `/api/v1/series?since=${since}`);
+      const res = await getJson<SeriesJson>(since === undefined ? '/api/v1/series' : `/api/v1/series?since=${since}`);
       seriesEvery = res.intervalMs;
       samples.merge(res.samples);
     } catch {
@@ -132,9 +132,10 @@ async function boot(): Promise<void> {
   const tick = async () => {
     const began = Date.now();
     try {
-      const next = await getJson<AnyStatus>('/api/v1/status');
+      const next = await getJson<AnyStatusJson>('/api/v1/status');
       if (next.startedAt !== status.startedAt) {
-        shell.showRestart(next.startedAt);
+        // A node's status has no startedAt only before its node has started (a daemon's API comes up first).
+        if (next.startedAt !== undefined) shell.showRestart(next.startedAt);
         void loadHistory();
       }
       status = next;

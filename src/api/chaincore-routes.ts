@@ -2,6 +2,7 @@
 
 import { formatEndpoint } from '../core/address/index.js';
 import type { Node } from '../node/index.js';
+import type { ChainCoreNetworkInfoJson, ChainCorePeersJson, ChainCoreStatusJson } from './dto.js';
 import { nodeStatus, type NodeRouteContext } from './node-routes.js';
 import type { FastifyInstance } from './server.js';
 
@@ -18,9 +19,9 @@ function knownEndpoints(node: Node): string[] {
 export function registerChainCoreRoutes(app: FastifyInstance, ctx: NodeRouteContext): void {
   const { node } = ctx;
   const active = () => node.peers().map((p) => p.listenEndpoint ?? p.endpoint);
-  const health = () => (node.peers().length > 0 ? 'healthy' : 'isolated');
+  const health = (): ChainCoreStatusJson['network_health'] => (node.peers().length > 0 ? 'healthy' : 'isolated');
 
-  app.get('/status', async () => {
+  app.get('/status', async (): Promise<ChainCoreStatusJson> => {
     const s = nodeStatus(ctx);
     return {
       node_id: node.id,
@@ -38,12 +39,12 @@ export function registerChainCoreRoutes(app: FastifyInstance, ctx: NodeRouteCont
     };
   });
 
-  app.get('/peers', async () => {
+  app.get('/peers', async (): Promise<ChainCorePeersJson> => {
     const list = active();
     return { peers: knownEndpoints(node), active_peers: list, peer_count: list.length, total_known: node.addressBook.size() };
   });
 
-  app.get('/network_info', async () => {
+  app.get('/network_info', async (): Promise<ChainCoreNetworkInfoJson> => {
     const list = active();
     const last = node.stats().lastDiscovery;
     return {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ErrorJson } from './dto.js';
 import type { FastifyInstance } from './server.js';
 
 /** Where `npm run build` puts the dashboard, next to the compiled API. */
@@ -41,7 +42,8 @@ export function registerDashboard(app: FastifyInstance, dir = DASHBOARD_DIR, pag
     const file = join(dir, 'assets', rel);
     // Refuse anything that would step outside the assets folder.
     if (rel.startsWith('..') || rel.includes(`${sep}..`) || !file.startsWith(join(dir, 'assets') + sep) || !existsSync(file)) {
-      return reply.status(404).send({ error: { code: 'not_found', message: `no asset ${JSON.stringify(rel)}` } });
+      const body: ErrorJson = { error: { code: 'not_found', message: `no asset ${JSON.stringify(rel)}` } };
+      return reply.status(404).send(body);
     }
     return send(file, reply);
   });

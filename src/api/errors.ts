@@ -21,8 +21,3 @@ export const badRequest = (message: string, code = 'bad_request') => new ApiErro
 export const notFound = (message: string, code = 'not_found') => new ApiError(404, code, message);
 export const conflict = (message: string, code = 'conflict') => new ApiError(409, code, message);
 export const unavailable = (message: string, code = 'unavailable') => new ApiError(503, code, message);
-
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  error: { code: string; message: string };
-}

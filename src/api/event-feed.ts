@@ -1,23 +1,11 @@
 // The stream of peer events the API serves: numbered, kept in a ring for late joiners and reconnects.
 
-/** One peer event as the API, the SSE stream and the dashboard see it (node and observer alike). */
-export interface ApiEvent {
-  seq: number;
-  /** Milliseconds since the Unix epoch. */
-  at: number;
-  /** e.g. peer:connected, peer:promoted, peer:banned (node) or peer:opened, peer:changed (observer). */
-  kind: string;
-  /** Node id (node) or connection id (observer). */
-  peer?: string;
-  endpoint?: string;
-  reason?: string;
-  data?: Record<string, unknown>;
-}
+import type { EventJson } from './dto.js';
 
-type Subscriber = (e: ApiEvent) => void;
+type Subscriber = (e: EventJson) => void;
 
 export class EventFeed {
-  readonly #ring: ApiEvent[] = [];
+  readonly #ring: EventJson[] = [];
   readonly #capacity: number;
   readonly #subscribers = new Set<Subscriber>();
   #seq = 0;
@@ -27,7 +15,7 @@ export class EventFeed {
     this.#capacity = capacity;
   }
 
-  push(e: Omit<ApiEvent, 'seq'>): ApiEvent {
+  push(e: Omit<EventJson, 'seq'>): EventJson {
     const event = { seq: ++this.#seq, ...e };
     this.#ring.push(event);
     if (this.#ring.length > this.#capacity) this.#ring.shift();
@@ -41,13 +29,13 @@ export class EventFeed {
   }
 
   /** Events after `seq` still in the ring (oldest first). */
-  since(seq: number): ApiEvent[] {
+  since(seq: number): EventJson[] {
     return this.#ring.filter((e) => e.seq > seq);
   }
 
   /** The newest `limit` events matching the filter, oldest first. */
-  recent(limit: number, filter: { kind?: string; peer?: string } = {}): ApiEvent[] {
-    const out: ApiEvent[] = [];
+  recent(limit: number, filter: { kind?: string; peer?: string } = {}): EventJson[] {
+    const out: EventJson[] = [];
     for (let i = this.#ring.length - 1; i >= 0 && out.length < limit; i--) {
       const e = this.#ring[i]!;
       if (filter.kind && !e.kind.startsWith(filter.kind)) continue;

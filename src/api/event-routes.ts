@@ -1,6 +1,7 @@
 // Routes for peer events: a live server-sent stream and the recent history as JSON; and /metrics.
 
 import type { Registry } from 'prom-client';
+import type { HistoryJson, StreamHelloJson } from './dto.js';
 import { ApiError } from './errors.js';
 import type { EventFeed } from './event-feed.js';
 import { MetricsBusyError, MetricsCache } from './metrics.js';
@@ -38,7 +39,8 @@ export function registerEventRoutes(app: FastifyInstance, feed: EventFeed): void
       const stream = openEventStream(req, reply);
       const last = Number(req.headers['last-event-id']);
       if (Number.isInteger(last) && last > 0) for (const e of feed.since(last)) if (matches(e)) stream.send(e.kind, e, e.seq);
-      stream.send('hello', { lastSeq: feed.lastSeq });
+      const hello: StreamHelloJson = { lastSeq: feed.lastSeq };
+      stream.send('hello', hello);
       const unsubscribe = feed.subscribe((e) => matches(e) && stream.send(e.kind, e, e.seq));
       stream.onClose(unsubscribe);
     },
@@ -47,7 +49,7 @@ export function registerEventRoutes(app: FastifyInstance, feed: EventFeed): void
   app.get(
     '/api/v1/history',
     { schema: documented({ summary: 'Recent peer events (JSON), oldest first', tags: ['events'], querystring: filterQuery }) },
-    async (req) => {
+    async (req): Promise<HistoryJson> => {
       const q = req.query as { kind?: string; peer?: string; limit?: number };
       return { events: feed.recent(intParam(q.limit, 'limit', 200, 2000), { kind: q.kind, peer: q.peer }) };
     },

@@ -5,9 +5,23 @@ import { parseDuration } from '../core/duration.js';
 import { BanDurationError, MAX_BAN_DURATION_MS } from '../core/reputation/banlist.js';
 import { BanTargetError } from '../core/reputation/index.js';
 import { ConnectError, NodeStateError, type Node } from '../node/index.js';
+import type {
+  AddressesJson,
+  AddrbookStatsJson,
+  BannedJson,
+  BansJson,
+  ConnectedJson,
+  DisconnectedJson,
+  HistoryItemJson,
+  NodeStatusJson,
+  OccupancyJson,
+  PeerDetailJson,
+  PeersJson,
+  UnbannedJson,
+} from './dto.js';
 import { ApiError, badRequest, notFound, unavailable } from './errors.js';
 import { documented } from './openapi.js';
-import { intParam, type FastifyInstance } from './server.js';
+import { asWire, intParam, type FastifyInstance } from './server.js';
 
 export interface NodeRouteContext {
   node: Node;
@@ -26,7 +40,7 @@ const idParams = {
 } as const;
 
 /** The status counts by direction and temperature, with the totals the UI and CLI show. */
-export function nodeStatus(ctx: NodeRouteContext) {
+export function nodeStatus(ctx: NodeRouteContext): NodeStatusJson {
   const { node } = ctx;
   const s = node.stats();
   return {
@@ -75,10 +89,10 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
         },
       }),
     },
-    async (req) => {
+    async (req): Promise<PeersJson> => {
       const q = req.query as { direction?: string; temperature?: string };
       const peers = node.peers().filter((p) => (!q.direction || p.direction === q.direction) && (!q.temperature || p.temperature === q.temperature));
-      return { peers };
+      return { peers: asWire(peers) };
     },
   );
 
@@ -93,7 +107,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
         querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 10000 } } },
       }),
     },
-    async (req) => {
+    async (req): Promise<PeerDetailJson> => {
       const id = (req.params as { id: string }).id.toLowerCase();
       const limit = intParam((req.query as { limit?: number }).limit, 'limit', 500, 10_000);
       const peer = node.peer(id);
@@ -102,7 +116,8 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
       if (!peer && history.length === 0 && !banned) {
         throw notFound(`peer ${id.slice(0, 12)}… is not connected and has no history here; list peers with GET /api/v1/peers`, 'unknown_peer');
       }
-      return { id, connected: peer !== undefined, peer, ban: banned, history };
+      // The store types an event's data as unknown; a node's events carry an object there.
+      return { id, connected: peer !== undefined, peer: asWire(peer), ban: banned, history: history as HistoryItemJson[] };
     },
   );
 
@@ -124,7 +139,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
         },
       }),
     },
-    async (req) => {
+    async (req): Promise<ConnectedJson> => {
       const body = req.body as { endpoint: string; static?: boolean };
       let endpoint;
       try {
@@ -135,7 +150,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
       if (endpoint.port === 0) throw badRequest('port 0 cannot be dialled', 'invalid_endpoint');
       try {
         const peer = await node.connect(endpoint, { static: body.static ?? false });
-        return { connected: true, peer };
+        return { connected: true, peer: asWire(peer) };
       } catch (err) {
         if (err instanceof ConnectError) throw new ApiError(502, 'dial_failed', err.message);
         if (err instanceof NodeStateError) throw unavailable(err.message, 'not_running');
@@ -147,7 +162,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
   app.delete(
     '/api/v1/peers/:id',
     { schema: documented({ summary: 'Disconnect a peer (a static peer is redialled after its backoff)', tags: ['peers'], params: idParams }) },
-    async (req) => {
+    async (req): Promise<DisconnectedJson> => {
       const id = (req.params as { id: string }).id.toLowerCase();
       if (!node.disconnect(id, 'disconnected by the operator')) {
         throw notFound(`peer ${id.slice(0, 12)}… is not connected; list peers with GET /api/v1/peers`, 'unknown_peer');
@@ -174,7 +189,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
         },
       }),
     },
-    async (req) => {
+    async (req): Promise<AddressesJson> => {
       const q = req.query as { table?: 'new' | 'tried'; group?: string; origin?: string; limit?: number };
       const limit = intParam(q.limit, 'limit', 1000, 100_000);
       const all = node.addressBook
@@ -182,18 +197,22 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
         .filter((e) => (!q.table || e.inTried === (q.table === 'tried')) && (!q.group || e.group === q.group) && (!q.origin || e.origin === q.origin));
       return {
         total: all.length,
-        addresses: all.slice(0, limit).map((e) => ({
-          ...e,
-          endpoint: formatEndpoint(e.endpoint),
-          table: e.inTried ? 'tried' : 'new',
-          terrible: node.addressBook.isTerrible(e.endpoint),
-        })),
+        addresses: asWire(
+          all.slice(0, limit).map((e) => ({
+            ...e,
+            endpoint: formatEndpoint(e.endpoint),
+            table: e.inTried ? ('tried' as const) : ('new' as const),
+            terrible: node.addressBook.isTerrible(e.endpoint),
+          })),
+        ),
       };
     },
   );
 
-  app.get('/api/v1/addrbook/stats', { schema: documented({ summary: 'Address-book sizes per table, network, net group and origin', tags: ['addresses'] }) }, async () =>
-    node.addressBook.stats(),
+  app.get(
+    '/api/v1/addrbook/stats',
+    { schema: documented({ summary: 'Address-book sizes per table, network, net group and origin', tags: ['addresses'] }) },
+    async (): Promise<AddrbookStatsJson> => node.addressBook.stats(),
   );
 
   app.get(
@@ -206,14 +225,14 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
         querystring: { type: 'object', additionalProperties: false, properties: { table: { type: 'string', enum: ['new', 'tried'] } } },
       }),
     },
-    async (req) => {
+    async (req): Promise<OccupancyJson> => {
       const table = (req.query as { table?: 'new' | 'tried' }).table ?? 'new';
       const o = node.addressBook.occupancy(table);
       return { table, buckets: o.buckets, slotsPerBucket: o.slotsPerBucket, groups: o.groups, cells: Array.from(o.cells) };
     },
   );
 
-  app.get('/api/v1/bans', { schema: documented({ summary: 'Active bans (node ids, IPs, subnets)', tags: ['bans'] }) }, async () => ({ bans: node.bans() }));
+  app.get('/api/v1/bans', { schema: documented({ summary: 'Active bans (node ids, IPs, subnets)', tags: ['bans'] }) }, async (): Promise<BansJson> => ({ bans: node.bans() }));
 
   app.post(
     '/api/v1/bans',
@@ -258,7 +277,8 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
       }
       try {
         const ban = node.ban(body.target, { reason: body.reason?.trim() || 'banned by the operator', ...(durationMs !== undefined ? { durationMs } : {}) });
-        return reply.status(201).send({ ban });
+        const banned: BannedJson = { ban };
+        return reply.status(201).send(banned);
       } catch (err) {
         if (err instanceof BanTargetError) throw badRequest(err.message, 'invalid_target');
         if (err instanceof BanDurationError) throw badRequest(err.message, 'invalid_duration');
@@ -278,7 +298,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: NodeRouteContext):
         params: { type: 'object', required: ['target'], properties: { target: { type: 'string', minLength: 1, maxLength: 100 } } },
       }),
     },
-    async (req) => {
+    async (req): Promise<UnbannedJson> => {
       const { target } = req.params as { target: string };
       let removed: boolean;
       try {

@@ -3,6 +3,7 @@
 import type { Registry } from 'prom-client';
 import { formatEndpoint } from '../core/address/index.js';
 import type { Observer, ObservedPeer, ObservedPeerEvent, ObservedState } from '../observer/index.js';
+import type { ObservedPeerDetailJson, ObservedPeerJson, ObservedPeersJson, ObserverStatusJson } from './dto.js';
 import { notFound } from './errors.js';
 import type { EventFeed } from './event-feed.js';
 import { mirroredCounter, perScrape, readGauge } from './metrics.js';
@@ -23,7 +24,7 @@ export interface ObserverRouteContext {
 }
 
 /** An observed peer as JSON for the API: endpoints as text, everything else as the tracker keeps it. */
-export function observedPeerJson(p: ObservedPeer): Record<string, unknown> {
+export function observedPeerJson(p: ObservedPeer): ObservedPeerJson {
   return {
     ...p,
     local: p.local ? formatEndpoint(p.local) : undefined,
@@ -44,14 +45,13 @@ export function feedObserverEvents(observer: Observer, feed: EventFeed): () => v
       data: { direction: e.direction, from: e.from, to: e.to, change: e.change, source: e.source, detail: e.detail },
     });
   };
-  observer.on('event', onEvent);
-  return () => observer.off('event', onEvent);
+  return observer.on('event', onEvent);
 }
 
 export function registerObserverRoutes(app: FastifyInstance, ctx: ObserverRouteContext): void {
   const { observer } = ctx;
 
-  app.get('/api/v1/status', { schema: documented({ summary: 'What this observer watches and how the node is doing', tags: ['status'] }) }, async () => {
+  app.get('/api/v1/status', { schema: documented({ summary: 'What this observer watches and how the node is doing', tags: ['status'] }) }, async (): Promise<ObserverStatusJson> => {
     const counts = observer.peerCounts();
     return {
       mode: 'observer',
@@ -87,7 +87,7 @@ export function registerObserverRoutes(app: FastifyInstance, ctx: ObserverRouteC
         },
       }),
     },
-    async (req) => {
+    async (req): Promise<ObservedPeersJson> => {
       const q = req.query as { state?: ObservedState; direction?: string; includeClosed?: boolean };
       const peers = observer
         .peers({ includeClosed: q.includeClosed ?? false })
@@ -106,7 +106,7 @@ export function registerObserverRoutes(app: FastifyInstance, ctx: ObserverRouteC
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] },
       }),
     },
-    async (req) => {
+    async (req): Promise<ObservedPeerDetailJson> => {
       const { id } = req.params as { id: string };
       const peer = observer.peer(id);
       if (!peer) throw notFound(`no observed peer ${JSON.stringify(id)}; list them with GET /api/v1/peers`, 'unknown_peer');

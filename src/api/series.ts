@@ -2,6 +2,7 @@
 
 import type { Scheduler, Timer } from '../core/clock.js';
 import type { Node } from '../node/index.js';
+import type { SampleJson, SeriesJson } from './dto.js';
 import { documented } from './openapi.js';
 import type { FastifyInstance } from './server.js';
 
@@ -9,19 +10,10 @@ export const SAMPLE_INTERVAL_MS = 5000;
 /** One hour of samples. */
 export const SAMPLES_KEPT = 720;
 
-/** Cumulative totals at one moment; the page turns consecutive samples into rates. */
-export interface Sample {
-  at: number;
-  peers: { outbound: { hot: number; warm: number }; inbound: { hot: number; warm: number } };
-  messages: { in: number; out: number };
-  bytes: { in: number; out: number };
-  dials: Record<string, number>;
-  penalties: Record<string, number>;
-}
-
 const sum = (t: Record<string, number>) => Object.values(t).reduce((a, b) => a + b, 0);
 
-export function takeSample(node: Node, at: number): Sample {
+/** Cumulative totals now; the page turns consecutive samples into rates. */
+export function takeSample(node: Node, at: number): SampleJson {
   const s = node.stats();
   return {
     at,
@@ -35,7 +27,7 @@ export function takeSample(node: Node, at: number): Sample {
 
 /** Samples the node every 5 s into a ring of one hour and serves it at GET /api/v1/series. */
 export class SeriesRecorder {
-  readonly #samples: Sample[] = [];
+  readonly #samples: SampleJson[] = [];
   #timer: Timer | undefined;
 
   constructor(
@@ -60,7 +52,7 @@ export class SeriesRecorder {
     if (this.#samples.length > SAMPLES_KEPT) this.#samples.shift();
   }
 
-  samples(): Sample[] {
+  samples(): SampleJson[] {
     return [...this.#samples];
   }
 
@@ -75,7 +67,7 @@ export class SeriesRecorder {
           querystring: { type: 'object', additionalProperties: false, properties: { since: { type: 'integer', minimum: 0, description: 'ms since the epoch' } } },
         }),
       },
-      async (req) => {
+      async (req): Promise<SeriesJson> => {
         const since = (req.query as { since?: number }).since ?? -1;
         return { intervalMs: SAMPLE_INTERVAL_MS, samples: [...this.samples().filter((s) => s.at > since), takeSample(this.node, this.scheduler.now())] };
       },

@@ -5,7 +5,8 @@ import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { formatEndpoint, type Endpoint } from '../core/address/index.js';
 import { AccessPolicy, type AccessOptions } from './access.js';
-import { ApiError, type ErrorBody } from './errors.js';
+import type { ErrorJson } from './dto.js';
+import { ApiError } from './errors.js';
 import { buildOpenApi, documented, type RouteDoc } from './openapi.js';
 import { tokenMatches } from './token.js';
 
@@ -41,13 +42,24 @@ const CORS_HEADERS = 'authorization, content-type, last-event-id';
 const CORS_MAX_AGE_S = 600;
 
 function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  const body: ErrorBody = { error: { code, message } };
+  const body: ErrorJson = { error: { code, message } };
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
 /** JSON that survives bigints (services flags) by writing them as decimal strings. */
 function stringifyJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** The type of what stringifyJson writes for a T: bigints become decimal strings, the rest stays as it is. */
+export type Wire<T> = T extends bigint ? string : T extends readonly (infer E)[] ? Wire<E>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
+/**
+ * `value` typed as the JSON the reply serializer writes for it, so that a route returning a library
+ * object with bigints (PeerInfo's `services`) can be typed with its DTO. Changes nothing at run time.
+ */
+export function asWire<T>(value: T): Wire<T> {
+  return value as unknown as Wire<T>;
 }
 
 export class ApiServer {

@@ -1,6 +1,26 @@
 // The CLI's clients of a running node's API (status, peers, bans, ban, unban, connect, disconnect,
 // explain), against a node or hub and, where it makes sense, against `peerwarden watch`.
 
+import type {
+  AlarmJson,
+  AnyStatusJson,
+  BanJson,
+  BannedJson,
+  BansJson,
+  ConnectedJson,
+  HistoryItemJson,
+  HistoryJson,
+  NodeStatusJson,
+  ObservedHistoryEntryJson,
+  ObservedPeerDetailJson,
+  ObservedPeersJson,
+  ObserverStatusJson,
+  PeerDetailJson,
+  PeerInfoJson,
+  PeersJson,
+  StateCountsJson,
+  TrackJson,
+} from '../api/dto.js';
 import { formatEndpoint, parseEndpoint } from '../core/address/index.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { MAX_BAN_DURATION_MS } from '../core/reputation/banlist.js';
@@ -9,7 +29,7 @@ import { ConfigError } from '../node/config.js';
 import { flagsHelp, parseArgs, usageError, type FlagSpec, type ParsedArgs } from './args.js';
 import { apiUrlOf, API_URL_FILE, ClientError, NodeClient } from './client.js';
 import type { CliIo } from './io.js';
-import { observedPeersTable, reportedLines, type ObservedPeerJson, type ReportedJson, type TrackJson } from './observer-text.js';
+import { observedPeersTable, reportedLines } from './observer-text.js';
 import { formatBytes, formatTime, renderTable, shortId } from './table.js';
 import { safeJsonText, safeText } from './terminal-text.js';
 
@@ -28,7 +48,7 @@ type Mode = 'node' | 'hub' | 'observer';
 interface Run {
   client: NodeClient;
   /** GET /api/v1/status, read before the command runs. */
-  status: NodeStatusJson | ObserverStatusJson;
+  status: AnyStatusJson;
   args: string[];
   flags: ParsedArgs['flags'];
   io: CliIo;
@@ -48,97 +68,11 @@ interface ClientCommand {
   observer: ((r: Run) => Promise<unknown>) | string;
 }
 
-interface PeerJson {
-  id: string;
-  endpoint: string;
-  listenEndpoint?: string;
-  direction: string;
-  temperature: string;
-  score: number;
-  rttMs?: number;
-  connectedAt: number;
-  bytesIn: number;
-  bytesOut: number;
-  busy: boolean;
-  static: boolean;
-  trusted: boolean;
-  userAgent: string;
-}
-
-interface BanJson {
-  target: string;
-  kind: string;
-  reason: string;
-  createdAt: number;
-  expiresAt?: number;
-}
-
-interface EventJson {
-  at: number;
-  id?: string;
-  endpoint?: string;
-  kind: string;
-  reason?: string;
-  data?: Record<string, unknown>;
-}
-
-/** An alarm a node raises about itself (e.g. signs of an eclipse attempt); absent on nodes that raise none. */
-interface AlarmJson {
-  kind: string;
-  message: string;
-  groups?: string[];
-  since?: number;
-}
-
-interface NodeStatusJson {
-  id: string;
-  mode: 'node' | 'hub';
-  version: string;
-  network: string;
-  uptimeMs: number;
-  listen: string[];
-  /** `alarms`: what the node raises about itself (an eclipse attempt…), absent on nodes that raise none. */
-  health: { status: string; reason: string; alarms?: AlarmJson[] };
-  peers: { total: number; outbound: { hot: number; warm: number }; inbound: { hot: number; warm: number } };
-  targets: { hot: number; outbound: number; maxInbound: number; maxTotal: number };
-  addresses: { total: number; new: number; tried: number };
-  bans: number;
-  /** The same alarms, where a node serves them at the top level (GET /status does). */
-  alarms?: AlarmJson[];
-}
-
-type StateCounts = Record<'unknown' | 'cold' | 'warm' | 'hot' | 'cooling', number>;
-
-interface ObserverStatusJson {
-  mode: 'observer';
-  version: string;
-  uptimeMs: number;
-  nodePort?: number;
-  source: { kind: string; description: string };
-  node: { state: string; generation: number; restarts: number; lastStartedAt?: number; listening: string[] };
-  health: { status: string; reason: string };
-  counts: { total: number; byState: StateCounts; outbound: StateCounts; inbound: StateCounts };
-  counters: {
-    linesRead: number;
-    linesParsed: number;
-    parseErrors: number;
-    lastEventAt?: number;
-    reconcile: { runs: number; sockets: number; discovered: number; closed: number; errors: number; lastError?: string };
-    reported: ReportedJson;
-  };
-}
-
-interface ObservedHistoryJson {
-  at: number;
-  kind: string;
-  direction?: string;
-  from?: string;
-  to: string;
-  change: string;
-  reason: string;
-  source: string;
-  detail?: string;
-}
+/**
+ * A node's status as `status` reads it: the alarms are in its health; a server that puts them at the
+ * top level instead (as the ChainCore-compatible GET /status does) is read too.
+ */
+type StatusWithAlarms = NodeStatusJson & { alarms?: AlarmJson[] };
 
 const enc = encodeURIComponent;
 
@@ -170,10 +104,10 @@ function isConnectionId(text: string): boolean {
 async function fullId(c: NodeClient, text: string): Promise<string> {
   if (!/^[0-9a-fA-F]{4,63}$/.test(text)) return text.toLowerCase();
   const prefix = text.toLowerCase();
-  const connected = ((await c.get('/api/v1/peers')) as { peers: { id: string }[] }).peers.map((p) => p.id);
+  const connected = ((await c.get('/api/v1/peers')) as PeersJson).peers.map((p) => p.id);
   let matches = [...new Set(connected.filter((id) => id.startsWith(prefix)))];
   if (matches.length === 0) {
-    const events = ((await c.get('/api/v1/history?limit=2000')) as { events: { peer?: string }[] }).events;
+    const events = ((await c.get('/api/v1/history?limit=2000')) as HistoryJson).events;
     matches = [...new Set(events.map((e) => e.peer).filter((id): id is string => !!id && /^[0-9a-f]{64}$/.test(id) && id.startsWith(prefix)))];
   }
   if (matches.length === 1) return matches[0]!;
@@ -184,16 +118,16 @@ async function fullId(c: NodeClient, text: string): Promise<string> {
 /** The node id of the peer at `ip:port` (where it is connected, or where it listens), from the peers and the recent history. */
 async function idAt(c: NodeClient, endpoint: string): Promise<string> {
   const ep = formatEndpoint(endpoint);
-  const peers = ((await c.get('/api/v1/peers')) as { peers: PeerJson[] }).peers;
+  const peers = ((await c.get('/api/v1/peers')) as PeersJson).peers;
   const live = peers.find((p) => p.endpoint === ep || p.listenEndpoint === ep);
   if (live) return live.id;
-  const events = ((await c.get('/api/v1/history?limit=2000')) as { events: { peer?: string; endpoint?: string }[] }).events;
+  const events = ((await c.get('/api/v1/history?limit=2000')) as HistoryJson).events;
   const seen = events.filter((e) => e.endpoint === ep && e.peer && /^[0-9a-f]{64}$/.test(e.peer)).at(-1);
   if (seen) return seen.peer!;
   throw new ClientError(`no peer known at ${ep} (not connected, and not in the recent history): list peers with "peerwarden peers", or give a node id`, 4);
 }
 
-function peersTable(peers: PeerJson[], now: number): string {
+function peersTable(peers: PeerInfoJson[], now: number): string {
   if (peers.length === 0) return 'no connected peers\n';
   const rows = peers.map((p) => [
     shortId(p.id),
@@ -223,7 +157,7 @@ function bansTable(bans: BanJson[], now: number): string {
  * reasons and data quote peers (a DISCONNECT message, a user agent), and a newline in one would
  * otherwise print as a forged history line.
  */
-function explainLine(e: EventJson): string {
+function explainLine(e: HistoryItemJson): string {
   const what: Record<string, string> = {
     'peer:discovered': 'address learned',
     'peer:dialing': 'dialling',
@@ -249,7 +183,7 @@ function explainLine(e: EventJson): string {
 }
 
 /** One history line of an observed connection: "opened  inbound: cold → warm (PromotedToWarmRemote) — handshake". */
-function observedLine(e: ObservedHistoryJson): string {
+function observedLine(e: ObservedHistoryEntryJson): string {
   const change = `${e.direction ? `${e.direction}: ` : ''}${e.from ? `${e.from} → ` : ''}${e.to} (${e.change})`;
   const extra = [e.source !== 'log' ? `source=${e.source}` : '', e.detail ? `detail=${e.detail}` : ''].filter(Boolean).join(' ');
   return `${formatTime(e.at)}  ${safeText(e.kind).padEnd(8)} ${safeText(change)}  — ${safeText(e.reason)}${extra ? `  (${safeText(extra)})` : ''}`;
@@ -260,8 +194,8 @@ function alarmLines(alarms: AlarmJson[] | undefined): string[] {
   return (alarms ?? []).map((a) => `alarm: ${safeText(a.kind)}: ${safeText(a.message)}`);
 }
 
-const ALL_STATES: readonly (keyof StateCounts)[] = ['hot', 'warm', 'cooling', 'cold', 'unknown'];
-const states = (c: StateCounts, order = ALL_STATES) => order.map((s) => `${s} ${c[s] ?? 0}`).join(', ');
+const ALL_STATES: readonly (keyof StateCountsJson)[] = ['hot', 'warm', 'cooling', 'cold', 'unknown'];
+const states = (c: StateCountsJson, order = ALL_STATES) => order.map((s) => `${s} ${c[s] ?? 0}`).join(', ');
 
 /** `peerwarden status` against `peerwarden watch`. */
 function observerStatusText(s: ObserverStatusJson, apiUrl: string): string {
@@ -300,7 +234,7 @@ const COMMANDS: Record<string, ClientCommand> = {
     summary: "the node's identity, health and peer counts against its targets (against watch: the observed node's peers per track)",
     args: 0,
     async node({ client, status, flags, io }) {
-      const s = status as NodeStatusJson;
+      const s = status as StatusWithAlarms;
       if (flags.json) return s;
       const out = s.peers.outbound.hot + s.peers.outbound.warm;
       const inb = s.peers.inbound.hot + s.peers.inbound.warm;
@@ -330,13 +264,13 @@ const COMMANDS: Record<string, ClientCommand> = {
     summary: 'connected peers: direction, temperature, score, round trip, traffic (against watch: both tracks of each connection)',
     args: 0,
     async node({ client, flags, io }) {
-      const r = (await client.get('/api/v1/peers')) as { peers: PeerJson[] };
+      const r = (await client.get('/api/v1/peers')) as PeersJson;
       if (flags.json) return r;
       io.out(peersTable(r.peers, Date.now()));
       return undefined;
     },
     async observer({ client, flags, io }) {
-      const r = (await client.get('/api/v1/peers')) as { peers: ObservedPeerJson[] };
+      const r = (await client.get('/api/v1/peers')) as ObservedPeersJson;
       if (flags.json) return r;
       io.out(observedPeersTable(r.peers, Date.now()));
       return undefined;
@@ -347,7 +281,7 @@ const COMMANDS: Record<string, ClientCommand> = {
     summary: 'active bans',
     args: 0,
     async node({ client, flags, io }) {
-      const r = (await client.get('/api/v1/bans')) as { bans: BanJson[] };
+      const r = (await client.get('/api/v1/bans')) as BansJson;
       if (flags.json) return r;
       io.out(bansTable(r.bans, Date.now()));
       return undefined;
@@ -367,7 +301,7 @@ const COMMANDS: Record<string, ClientCommand> = {
       const target = await fullId(client, given!);
       const body: Record<string, unknown> = { target, reason: (flags.reason as string | undefined) ?? 'banned from the command line' };
       if (typeof flags.for === 'string') body.durationMs = parseDuration(flags.for);
-      const r = (await client.post('/api/v1/bans', body)) as { ban: BanJson };
+      const r = (await client.post('/api/v1/bans', body)) as BannedJson;
       if (flags.json) return r;
       io.out(`banned ${safeText(r.ban.target)} (${safeText(r.ban.kind)}) ${r.ban.expiresAt ? `until ${formatTime(r.ban.expiresAt)}` : 'until unbanned'}: ${safeText(r.ban.reason)}\n`);
       return undefined;
@@ -395,7 +329,7 @@ const COMMANDS: Record<string, ClientCommand> = {
     flags: { static: { kind: 'bool', help: 'keep this peer connected from now on' } },
     check: ([given]) => (isEndpoint(given!) ? [] : [`${JSON.stringify(given)} is not an endpoint: give ip:port, e.g. 203.0.113.7:7000 or [2001:db8::7]:7000`]),
     async node({ client, args: [endpoint], flags, io }) {
-      const r = (await client.post('/api/v1/peers', { endpoint, static: flags.static === true })) as { peer: PeerJson };
+      const r = (await client.post('/api/v1/peers', { endpoint, static: flags.static === true })) as ConnectedJson;
       if (flags.json) return r;
       io.out(`connected to ${safeText(r.peer.endpoint)}: ${safeText(r.peer.id)} (${safeText(r.peer.direction)}, ${safeText(r.peer.temperature)}${r.peer.static ? ', static' : ''})\n`);
       return undefined;
@@ -428,13 +362,7 @@ const COMMANDS: Record<string, ClientCommand> = {
     async node({ client, args: [given], flags, io }) {
       const id = isEndpoint(given!) ? await idAt(client, given!) : await fullId(client, given!);
       const q = typeof flags.limit === 'number' ? `?limit=${flags.limit}` : '';
-      const r = (await client.get(`/api/v1/peers/${enc(id)}${q}`)) as {
-        id: string;
-        connected: boolean;
-        peer?: PeerJson;
-        ban?: BanJson;
-        history: EventJson[];
-      };
+      const r = (await client.get(`/api/v1/peers/${enc(id)}${q}`)) as PeerDetailJson;
       if (flags.json) return r;
       const lines = [`peer ${safeText(r.id)}`];
       if (r.peer) {
@@ -453,7 +381,7 @@ const COMMANDS: Record<string, ClientCommand> = {
       if (!isEndpoint(given!) && !isConnectionId(given!)) {
         throw new ClientError(`${given} looks like a node id, but "peerwarden watch" knows peers by address: give the peer's ip:port (as "peerwarden peers" lists it)`, 2);
       }
-      const r = (await client.get(`/api/v1/peers/${enc(given!)}`)) as { peer: ObservedPeerJson; history: ObservedHistoryJson[] };
+      const r = (await client.get(`/api/v1/peers/${enc(given!)}`)) as ObservedPeerDetailJson;
       if (flags.json) return r;
       const p = r.peer;
       const now = Date.now();

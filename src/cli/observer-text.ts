@@ -1,35 +1,9 @@
 // How the CLI prints what `peerwarden watch` observes: a cardano-node's connections on both tracks,
 // and the counters the node itself reports. Shared by the client commands and watch's live view.
 
+import type { ObservedPeerJson, ReportedCountersJson, TrackJson } from '../api/dto.js';
 import { formatDuration } from '../core/duration.js';
 import { formatTime, renderTable } from './table.js';
-
-export interface TrackJson {
-  state: string;
-  since: number;
-  change: string;
-}
-
-export interface ObservedPeerJson {
-  id: string;
-  local?: string;
-  remote: string;
-  state: string;
-  direction?: string;
-  outbound?: TrackJson;
-  inbound?: TrackJson;
-  provenance?: string;
-  handshake?: { versionNumber?: number; diffusionMode?: string; peerSharing?: string };
-  since: number;
-  lastSeen: number;
-  closed?: { at: number; reason: string };
-}
-
-/** The counters the node last reported, as GET /api/v1/status of watch serves them. */
-export interface ReportedJson {
-  inboundGovernor?: { idle: number; cold: number; warm: number; hot: number; at: number };
-  connectionManager?: { fullDuplex: number; duplex: number; unidirectional: number; inbound: number; outbound: number; at: number };
-}
 
 /** One track of an observed connection: "hot (WarmToHot, 5m)". */
 const trackText = (t: TrackJson | undefined, now: number) => (t ? `${t.state} (${t.change}, ${formatDuration(now - t.since)})` : '-');
@@ -54,7 +28,7 @@ export function observedPeersTable(peers: ObservedPeerJson[], now: number): stri
 }
 
 /** What the node itself last reported: its inbound governor's and connection manager's counters. */
-export function reportedLines(r: ReportedJson): string[] {
+export function reportedLines(r: ReportedCountersJson): string[] {
   const lines: string[] = [];
   const ig = r.inboundGovernor;
   if (ig) lines.push(`inbound governor   idle ${ig.idle}, cold ${ig.cold}, warm ${ig.warm}, hot ${ig.hot}  (reported ${formatTime(ig.at)})`);

@@ -1,6 +1,7 @@
 // What `peerwarden watch` shows on a terminal: the observed node, its peers on both tracks, what the
 // node itself reports, and the latest changes — redrawn once a second like the devnet's table.
 
+import type { ObservedPeerJson } from '../api/dto.js';
 import { formatEndpoint } from '../core/address/index.js';
 import { formatDuration } from '../core/duration.js';
 import type { NodeStatus, ObservedPeerEvent, ObserverCounters, PeerCounts } from '../observer/index.js';
@@ -17,7 +18,7 @@ export interface WatchViewInput {
   counts: PeerCounts;
   counters: ObserverCounters;
   /** Open sessions, as the API serves them (endpoints as text). */
-  peers: Parameters<typeof observedPeersTable>[0];
+  peers: ObservedPeerJson[];
   /** Newest last. */
   recent: readonly ObservedPeerEvent[];
   warnings: readonly string[];

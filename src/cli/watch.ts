@@ -11,7 +11,6 @@ import { VERSION } from '../version.js';
 import { flagsHelp, parseArgs, usageError, type FlagSpec } from './args.js';
 import type { CliIo } from './io.js';
 import { LiveView } from './live-view.js';
-import type { ObservedPeerJson } from './observer-text.js';
 import { createLogger } from './logger.js';
 import { onShutdownSignals } from './signals.js';
 import { renderWatch } from './watch-view.js';
@@ -202,7 +201,7 @@ export async function runWatch(argv: string[], io: CliIo): Promise<number> {
         node: observer.nodeStatus(),
         counts: observer.peerCounts(),
         counters: observer.counters(),
-        peers: observer.peers().map((p) => observedPeerJson(p) as unknown as ObservedPeerJson),
+        peers: observer.peers().map((p) => observedPeerJson(p)),
         recent,
         warnings,
         now: Date.now(),

@@ -6,22 +6,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLORS } from '../../dashboard/src/lib/colors.js';
+import type { DevnetSnapshotJson, NodeStatusJson, PeersJson } from '../../src/api/dto.js';
 import { startCli, type Running } from '../helpers/cli.js';
 import { countPixels, freePort, type CanvasLike, freePortPair, launchBrowser, openPage, pixelAt, rgb, screenshot, waitUntil, type TestBrowser } from './browser.js';
 
-interface Status {
-  peers: { outbound: { hot: number; warm: number }; inbound: { hot: number; warm: number } };
-}
-interface Peer {
-  id: string;
-  endpoint: string;
-  direction: string;
-  temperature: string;
-}
-interface DevnetSnapshot {
-  nodes: { index: number; apiUrl: string; id?: string; peers: { id: string; direction: string }[] }[];
-  verdict: { ok: boolean };
-}
 
 const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
 
@@ -44,7 +32,7 @@ describe('dashboard against a 4-node devnet', () => {
     uiUrl = `http://127.0.0.1:${ui}`;
     node1 = `http://127.1.0.1:${base + 1}`;
     // Wait until the devnet says the network formed: every node up, meshed, one graph.
-    await waitUntil(async () => (await getJson<DevnetSnapshot>(`${uiUrl}/api/devnet`)).verdict.ok, 40_000, 'the devnet formed');
+    await waitUntil(async () => (await getJson<DevnetSnapshotJson>(`${uiUrl}/api/devnet`)).verdict.ok, 40_000, 'the devnet formed');
     page = await openPage(tb.browser, `${node1}/`, errors);
   }, 60_000);
 
@@ -67,12 +55,12 @@ describe('dashboard against a 4-node devnet', () => {
     // Page and API are read at slightly different moments (and a feeler may come and go): they agree once a refresh lands.
     await expect
       .poll(async () => {
-        const api = await getJson<Status>(`${node1}/api/v1/status`);
+        const api = await getJson<NodeStatusJson>(`${node1}/api/v1/status`);
         const shown = await read();
         return JSON.stringify(shown) === JSON.stringify({ outbound: api.peers.outbound, inbound: api.peers.inbound });
       }, { timeout: 10_000 })
       .toBe(true);
-    const status = await getJson<Status & { id: string }>(`${node1}/api/v1/status`);
+    const status = await getJson<NodeStatusJson>(`${node1}/api/v1/status`);
     expect(await page.textContent('[data-field="id"]')).toBe(status.id);
     // A formed 4-node devnet is a full mesh: node 1 has (at least) the 3 others.
     expect(Number(await page.textContent('[data-count="total"]'))).toBeGreaterThanOrEqual(3);
@@ -93,7 +81,7 @@ describe('dashboard against a 4-node devnet', () => {
       key);
     const sorted = (xs: string[]) => [...xs].sort((a, b) => a.localeCompare(b));
     await expect
-      .poll(async () => JSON.stringify(sorted(await column('endpoint'))) === JSON.stringify(sorted((await getJson<{ peers: Peer[] }>(`${node1}/api/v1/peers`)).peers.map((p) => p.endpoint))), { timeout: 10_000 })
+      .poll(async () => JSON.stringify(sorted(await column('endpoint'))) === JSON.stringify(sorted((await getJson<PeersJson>(`${node1}/api/v1/peers`)).peers.map((p) => p.endpoint))), { timeout: 10_000 })
       .toBe(true);
     expect((await column('endpoint')).length).toBeGreaterThanOrEqual(3);
     await page.click('.vt-head [data-key="endpoint"]');
@@ -208,7 +196,7 @@ describe('dashboard against a 4-node devnet', () => {
     const devnetPage = await openPage(tb.browser, `${uiUrl}/`, errors);
     /** Connections between devnet nodes, one per dialler → acceptor pair, from the devnet API. */
     const connections = async () => {
-      const snap = await getJson<DevnetSnapshot>(`${uiUrl}/api/devnet`);
+      const snap = await getJson<DevnetSnapshotJson>(`${uiUrl}/api/devnet`);
       const pairs = new Set<string>();
       for (const n of snap.nodes) {
         for (const p of n.peers) {
@@ -224,7 +212,7 @@ describe('dashboard against a 4-node devnet', () => {
     await expect.poll(async () => Number(await devnetPage.getAttribute('canvas.graph', 'data-edges')) === (await connections()), { timeout: 10_000 }).toBe(true);
     const edges = Number(await devnetPage.getAttribute('canvas.graph', 'data-edges'));
     expect(edges).toBeGreaterThanOrEqual(3);
-    const snap = await getJson<DevnetSnapshot>(`${uiUrl}/api/devnet`);
+    const snap = await getJson<DevnetSnapshotJson>(`${uiUrl}/api/devnet`);
     const positions = JSON.parse((await devnetPage.getAttribute('canvas.graph', 'data-positions'))!) as { index: number; x: number; y: number; r: number }[];
     expect(positions.map((p) => p.index).sort()).toEqual([1, 2, 3, 4]);
     // A node is drawn in its health colour (nodes in a 4-node devnet are below their targets: degraded or healthy).
@@ -250,7 +238,7 @@ describe('dashboard against a 4-node devnet', () => {
 
   it('a wrong token shows an error; the right one bans a peer (API and table) and the ban can be removed', async () => {
     const token = readFileSync(join(dataDir, 'node-1', 'api.token'), 'utf8').trim();
-    const victim = (await getJson<{ peers: Peer[] }>(`${node1}/api/v1/peers`)).peers[0]!;
+    const victim = (await getJson<PeersJson>(`${node1}/api/v1/peers`)).peers[0]!;
 
     // Wrong token, from the Bans view: an error on the page, nothing banned.
     await page.click('a.tab[data-view="bans"]');

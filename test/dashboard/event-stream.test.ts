@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../dashboard/src/app/event-log.js';
 import { EventStream, type StreamState } from '../../dashboard/src/lib/event-stream.js';
-import type { ApiEvent } from '../../dashboard/src/lib/types.js';
+import type { EventJson } from '../../dashboard/src/lib/types.js';
 
-const event = (seq: number): ApiEvent => ({ seq, at: seq * 1000, kind: 'peer:connected', peer: `p${seq}` });
-const write = (res: ServerResponse, e: ApiEvent) => res.write(`id: ${e.seq}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`);
+const event = (seq: number): EventJson => ({ seq, at: seq * 1000, kind: 'peer:connected', peer: `p${seq}` });
+const write = (res: ServerResponse, e: EventJson) => res.write(`id: ${e.seq}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`);
 
 describe('EventStream', () => {
   let close: (() => void) | undefined;

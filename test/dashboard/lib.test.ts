@@ -7,9 +7,9 @@ import { buildTopology } from '../../dashboard/src/devnet/topology.js';
 import { ALARM_RATIO, heatColor, heatOf, slotsPerGroup, typicalCount } from '../../dashboard/src/lib/heat.js';
 import { keyedRates, rates, SampleStore, stackedPeers, WINDOW_MS } from '../../dashboard/src/lib/series.js';
 import { SseParser } from '../../dashboard/src/lib/sse-parser.js';
-import type { DevnetSnapshot, Sample } from '../../dashboard/src/lib/types.js';
+import type { DevnetSnapshotJson, SampleJson } from '../../dashboard/src/lib/types.js';
 
-const sample = (at: number, n = 0, extra: Partial<Sample> = {}): Sample => ({
+const sample = (at: number, n = 0, extra: Partial<SampleJson> = {}): SampleJson => ({
   at,
   peers: { outbound: { hot: 1, warm: 2 }, inbound: { hot: 3, warm: 4 } },
   messages: { in: n, out: 2 * n },
@@ -136,7 +136,7 @@ describe('devnet topology', () => {
   });
 
   it('makes one edge per connection, from dialler to acceptor, with both ends’ views', () => {
-    const snap: DevnetSnapshot = {
+    const snap: DevnetSnapshotJson = {
       startedAt: 0,
       verdict: { ok: true, component: 3, problems: [] },
       nodes: [
@@ -158,7 +158,7 @@ describe('devnet topology', () => {
   });
 
   it('marks two connections between the same pair as paired', () => {
-    const snap: DevnetSnapshot = {
+    const snap: DevnetSnapshotJson = {
       startedAt: 0,
       verdict: { ok: true, component: 2, problems: [] },
       nodes: [

@@ -1,23 +1,23 @@
 // The peer events this page has seen (history, then the live stream), newest kept, for the views to read.
 
-import type { ApiEvent } from '../lib/types.js';
+import type { EventJson } from '../lib/types.js';
 
 /** Events kept in the page; older ones fall off (the server keeps its own history). */
 const CAPACITY = 5000;
 
 export class EventLog {
-  #events: ApiEvent[] = [];
+  #events: EventJson[] = [];
   #version = 0;
-  readonly #listeners = new Set<(e: ApiEvent) => void>();
+  readonly #listeners = new Set<(e: EventJson) => void>();
 
   /** Replaces everything with the server's history (on load, and after the node restarted). */
-  reset(history: ApiEvent[]): void {
+  reset(history: EventJson[]): void {
     this.#events = history.slice(-CAPACITY);
     this.#version++;
   }
 
   /** Adds a live event; one already held (the stream replays what the history also had) is ignored. */
-  add(e: ApiEvent): void {
+  add(e: EventJson): void {
     if (e.seq <= this.lastSeq) return;
     this.#events.push(e);
     if (this.#events.length > CAPACITY * 1.25) this.#events = this.#events.slice(-CAPACITY);
@@ -36,11 +36,11 @@ export class EventLog {
   }
 
   /** Oldest first. */
-  all(): readonly ApiEvent[] {
+  all(): readonly EventJson[] {
     return this.#events;
   }
 
-  subscribe(fn: (e: ApiEvent) => void): () => void {
+  subscribe(fn: (e: EventJson) => void): () => void {
     this.#listeners.add(fn);
     return () => this.#listeners.delete(fn);
   }

@@ -2,14 +2,14 @@
 
 import { badge, h, replaceChildren, setText } from '../lib/dom.js';
 import { formatTime, shortId } from '../lib/format.js';
-import type { AnyStatus } from '../lib/types.js';
+import type { AnyStatusJson } from '../lib/types.js';
 import { routeHash } from './router.js';
 import type { ViewSpec } from './view.js';
 
 export interface Shell {
   readonly main: HTMLElement;
   setActive(view: string): void;
-  showStatus(s: AnyStatus): void;
+  showStatus(s: AnyStatusJson): void;
   /** The event stream's state: live, or reconnecting after `attempt` tries. */
   showStream(state: 'connecting' | 'live' | 'reconnecting', attempt: number, error?: string): void;
   /** The API did not answer the status poll. */

@@ -5,7 +5,7 @@ import { getJson } from '../lib/api.js';
 import { COLORS } from '../lib/colors.js';
 import { badge, h, replaceChildren, setText } from '../lib/dom.js';
 import { formatDuration, formatTime, shortId } from '../lib/format.js';
-import type { DevnetNode, DevnetSnapshot } from '../lib/types.js';
+import type { DevnetNodeJson, DevnetSnapshotJson } from '../lib/types.js';
 import { createGraph } from './graph.js';
 import { buildTopology } from './topology.js';
 
@@ -39,7 +39,7 @@ function legend(): HTMLElement {
   );
 }
 
-function row(n: DevnetNode): HTMLElement {
+function row(n: DevnetNodeJson): HTMLElement {
   const out = n.outbound;
   const inbound = n.inbound.hot + n.inbound.warm;
   return h(
@@ -75,7 +75,7 @@ async function boot(): Promise<void> {
   const tick = async () => {
     const began = Date.now();
     try {
-      const snap = await getJson<DevnetSnapshot>('/api/devnet');
+      const snap = await getJson<DevnetSnapshotJson>('/api/devnet');
       conn.dataset.state = 'live';
       setText(conn, 'live');
       const now = Date.now();

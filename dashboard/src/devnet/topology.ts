@@ -1,6 +1,6 @@
 // Turns the devnet snapshot into a graph: one vertex per node, one edge per connection, seen from both ends.
 
-import type { DevnetSnapshot } from '../lib/types.js';
+import type { DirectionJson, PolledNodeJson } from '../lib/types.js';
 
 export interface Vertex {
   /** The node's devnet index (1-based); stable across restarts, unlike its id. */
@@ -15,7 +15,7 @@ export interface Vertex {
 
 /** How one end sees a connection. */
 export interface EndView {
-  direction: 'inbound' | 'outbound';
+  direction: DirectionJson;
   temperature: string;
 }
 
@@ -32,7 +32,8 @@ export interface Edge {
   paired: boolean;
 }
 
-export function buildTopology(snapshot: DevnetSnapshot): { vertices: Vertex[]; edges: Edge[] } {
+/** The graph of the nodes a devnet or fleet page shows (the fleet leaves out its watch APIs). */
+export function buildTopology(snapshot: { nodes: readonly PolledNodeJson[] }): { vertices: Vertex[]; edges: Edge[] } {
   const indexOf = new Map<string, number>();
   for (const n of snapshot.nodes) if (n.id) indexOf.set(n.id, n.index);
   const vertices: Vertex[] = snapshot.nodes.map((n) => ({

@@ -8,39 +8,9 @@ import { getJson } from '../lib/api.js';
 import { COLORS } from '../lib/colors.js';
 import { badge, h, replaceChildren, setText } from '../lib/dom.js';
 import { formatDuration, formatTime, shortId } from '../lib/format.js';
-import type { DevnetSnapshot } from '../lib/types.js';
+import type { FleetNodeJson, FleetSnapshotJson } from '../lib/types.js';
 
 const TICK_MS = 1000;
-
-/** GET /api/fleet, as `peerwarden fleet` serves it. */
-interface FleetNode {
-  index: number;
-  name: string;
-  apiUrl: string;
-  ip: string;
-  up: boolean;
-  error?: string;
-  mode?: 'node' | 'hub' | 'observer';
-  id?: string;
-  version?: string;
-  network?: string;
-  health?: { status: string; reason: string };
-  outbound: { hot: number; warm: number };
-  inbound: { hot: number; warm: number };
-  targets?: { hot: number; outbound: number };
-  addresses: number;
-  peers: { id: string; direction: 'inbound' | 'outbound'; temperature: string }[];
-  lastEvent?: { at: number; kind: string; reason?: string };
-  alarms: { kind: string; message: string }[];
-  observed?: { total: number; hot: number; warm: number };
-}
-
-interface FleetSnapshot {
-  startedAt: number;
-  polledAt: number;
-  nodes: FleetNode[];
-  verdict: { ok: boolean; answering: number; problems: string[] };
-}
 
 function legend(): HTMLElement {
   const swatch = (color: string, text: string, kind: 'line' | 'dot') => {
@@ -65,7 +35,7 @@ function legend(): HTMLElement {
   );
 }
 
-function row(n: FleetNode): HTMLElement {
+function row(n: FleetNodeJson): HTMLElement {
   const observer = n.mode === 'observer';
   const link = h('a', { href: `${n.apiUrl}/`, target: '_blank', rel: 'noopener' }, n.name);
   const alarms = n.alarms.length
@@ -105,7 +75,7 @@ async function boot(): Promise<void> {
   const tick = async () => {
     const began = Date.now();
     try {
-      const snap = await getJson<FleetSnapshot>('/api/fleet');
+      const snap = await getJson<FleetSnapshotJson>('/api/fleet');
       conn.dataset.state = 'live';
       setText(conn, 'live');
       setText(summary, `${snap.verdict.answering} of ${snap.nodes.length} answering · polled ${formatDuration(Date.now() - snap.polledAt)} ago`);
@@ -113,7 +83,7 @@ async function boot(): Promise<void> {
       setText(verdict, snap.verdict.ok ? `All ${snap.nodes.length} nodes answering and healthy, no alarms.` : snap.verdict.problems.join(' · '));
       // Watch APIs have no node id: they are in the table, not in the graph of node connections.
       const nodes = snap.nodes.filter((n) => n.mode !== 'observer');
-      const { vertices, edges } = buildTopology({ startedAt: snap.startedAt, nodes, verdict: { ok: snap.verdict.ok, component: 0, problems: [] } } as DevnetSnapshot);
+      const { vertices, edges } = buildTopology({ nodes });
       graph.update(vertices, edges);
       // Replace the rows only when they changed, so a click on a link is never lost to a redraw.
       const body = h('tbody', {}, ...snap.nodes.map(row));

@@ -1,12 +1,12 @@
 // Keeps a live server-sent event stream open: reconnects with backoff, resumes with Last-Event-ID, notices restarts.
 
 import { SseParser } from './sse-parser.js';
-import type { ApiEvent } from './types.js';
+import type { EventJson, StreamHelloJson } from './types.js';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 
 export interface EventStreamHandlers {
-  onEvent(e: ApiEvent): void;
+  onEvent(e: EventJson): void;
   /** Called on every change of state; `attempt` counts reconnection attempts since the last success. */
   onState(state: StreamState, detail: { attempt: number; error?: string }): void;
   /** The server's sequence went backwards: it is a new process (the node restarted). */
@@ -92,7 +92,7 @@ export class EventStream {
     }
     if (event === 'hello') {
       // The first message of every connection: we are live again.
-      const lastSeq = (parsed as { lastSeq?: number }).lastSeq ?? 0;
+      const lastSeq = (parsed as Partial<StreamHelloJson>).lastSeq ?? 0;
       if (lastSeq < this.#lastId) {
         this.#lastId = lastSeq;
         this.handlers.onRestart?.();
@@ -103,6 +103,6 @@ export class EventStream {
     }
     const seq = Number(id);
     if (Number.isInteger(seq) && seq > this.#lastId) this.#lastId = seq;
-    this.handlers.onEvent(parsed as ApiEvent);
+    this.handlers.onEvent(parsed as EventJson);
   }
 }

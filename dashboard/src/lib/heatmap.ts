@@ -3,13 +3,13 @@
 import { COLORS } from './colors.js';
 import { h } from './dom.js';
 import { heatColor, heatOf, slotsPerGroup, typicalCount } from './heat.js';
-import type { Occupancy } from './types.js';
+import type { OccupancyJson } from './types.js';
 
 export interface HeatMap {
   readonly el: HTMLElement;
   readonly canvas: HTMLCanvasElement;
   /** Draws the table; with `highlight`, that group's slots keep their colour and the rest fade. */
-  draw(o: Occupancy, highlight?: string): void;
+  draw(o: OccupancyJson, highlight?: string): void;
 }
 
 function rgbOf(hex: string): [number, number, number] {
@@ -22,7 +22,7 @@ export function createHeatMap(label: string): HeatMap {
   const canvas = h('canvas', { class: 'heatmap', role: 'img', 'aria-label': label });
   const readout = h('div', { class: 'heatmap-readout muted' }, 'Point at a slot to see its net group.');
   const el = h('div', { class: 'heatmap-wrap' }, canvas, readout);
-  let current: Occupancy | undefined;
+  let current: OccupancyJson | undefined;
   let counts: Uint32Array = new Uint32Array(0);
 
   canvas.addEventListener('mousemove', (e) => {

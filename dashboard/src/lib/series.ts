@@ -1,6 +1,6 @@
 // The last hour of samples kept in the page, and the rates and stacks the charts draw from them (no DOM here).
 
-import type { Sample } from './types.js';
+import type { SampleJson } from './types.js';
 
 /** The charts show one hour, as the server keeps. */
 export const WINDOW_MS = 60 * 60 * 1000;
@@ -10,11 +10,11 @@ export const WINDOW_MS = 60 * 60 * 1000;
  * (not kept by the server); it is shown as a provisional tail and replaced by the next answer.
  */
 export class SampleStore {
-  #kept: Sample[] = [];
-  #tail: Sample | undefined;
+  #kept: SampleJson[] = [];
+  #tail: SampleJson | undefined;
 
   /** Merges one answer of GET /api/v1/series; returns true when something new arrived. */
-  merge(samples: Sample[]): boolean {
+  merge(samples: SampleJson[]): boolean {
     if (samples.length === 0) return false;
     const recorded = samples.slice(0, -1);
     const lastKept = this.#kept.at(-1)?.at ?? -Infinity;
@@ -42,7 +42,7 @@ export class SampleStore {
     return this.#kept.at(-1)?.at;
   }
 
-  samples(): Sample[] {
+  samples(): SampleJson[] {
     return this.#tail ? [...this.#kept, this.#tail] : [...this.#kept];
   }
 }
@@ -50,14 +50,14 @@ export class SampleStore {
 export type Values = (number | null)[];
 
 /** Seconds since the epoch, uPlot's x values. */
-export const timesOf = (samples: Sample[]): number[] => samples.map((s) => s.at / 1000);
+export const timesOf = (samples: SampleJson[]): number[] => samples.map((s) => s.at / 1000);
 
 /**
  * Peer counts stacked bottom-up (outbound hot, outbound warm, inbound hot, inbound warm): each value
  * is the running sum, so filled areas drawn top layer first read as a stacked chart.
  */
-export function stackedPeers(samples: Sample[]): { label: string; values: number[] }[] {
-  const layers: [string, (s: Sample) => number][] = [
+export function stackedPeers(samples: SampleJson[]): { label: string; values: number[] }[] {
+  const layers: [string, (s: SampleJson) => number][] = [
     ['outbound hot', (s) => s.peers.outbound.hot],
     ['outbound warm', (s) => s.peers.outbound.warm],
     ['inbound hot', (s) => s.peers.inbound.hot],
@@ -74,7 +74,7 @@ export function stackedPeers(samples: Sample[]): { label: string; values: number
  * Change per `perMs` between consecutive samples of a cumulative counter. The first sample has no
  * rate; a counter that went down means the node restarted, so that interval is left blank.
  */
-export function rates(samples: Sample[], get: (s: Sample) => number, perMs = 1000): Values {
+export function rates(samples: SampleJson[], get: (s: SampleJson) => number, perMs = 1000): Values {
   return samples.map((s, i) => {
     if (i === 0) return null;
     const prev = samples[i - 1]!;
@@ -86,13 +86,13 @@ export function rates(samples: Sample[], get: (s: Sample) => number, perMs = 100
 }
 
 /** Every key that appears in a per-sample record (dial outcomes, penalty reasons), sorted. */
-export function keysOf(samples: Sample[], pick: (s: Sample) => Record<string, number>): string[] {
+export function keysOf(samples: SampleJson[], pick: (s: SampleJson) => Record<string, number>): string[] {
   const keys = new Set<string>();
   for (const s of samples) for (const k of Object.keys(pick(s))) keys.add(k);
   return [...keys].sort();
 }
 
 /** Per-minute rates of each key of a cumulative record. */
-export function keyedRates(samples: Sample[], pick: (s: Sample) => Record<string, number>): { key: string; values: Values }[] {
+export function keyedRates(samples: SampleJson[], pick: (s: SampleJson) => Record<string, number>): { key: string; values: Values }[] {
   return keysOf(samples, pick).map((key) => ({ key, values: rates(samples, (s) => pick(s)[key] ?? 0, 60_000) }));
 }

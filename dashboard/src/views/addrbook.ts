@@ -7,7 +7,7 @@ import { h, replaceChildren, setText } from '../lib/dom.js';
 import { percent } from '../lib/format.js';
 import { ALARM_RATIO, heatColor, heatOf, slotsPerGroup, typicalCount } from '../lib/heat.js';
 import { createHeatMap } from '../lib/heatmap.js';
-import type { AddrbookStats, Occupancy } from '../lib/types.js';
+import type { AddrbookStatsJson, OccupancyJson } from '../lib/types.js';
 
 /** The address book changes slowly and an occupancy answer is large (65,536 cells): every 5 s is plenty. */
 const REFRESH_MS = 5000;
@@ -24,7 +24,7 @@ function bar(value: number, max: number, color?: string): HTMLElement {
 }
 
 /** Each group's heat (the hotter of its two tables), so the share table uses the heat maps' colours. */
-function groupHeats(tables: Occupancy[]): Map<string, number> {
+function groupHeats(tables: OccupancyJson[]): Map<string, number> {
   const heats = new Map<string, number>();
   for (const o of tables) {
     const counts = slotsPerGroup(o.cells, o.groups.length);
@@ -78,7 +78,7 @@ export function createAddrbookView(_ctx: AppContext): View {
   /** A group to pick out on the heat maps (#/addrbook/<group>, from an alarm's link). */
   let highlight: string | undefined;
 
-  const render = (stats: AddrbookStats, neu: Occupancy, tried: Occupancy) => {
+  const render = (stats: AddrbookStatsJson, neu: OccupancyJson, tried: OccupancyJson) => {
     replaceChildren(
       summary,
       h('div', { class: 'card' }, h('div', { class: 'card-label' }, 'addresses'), h('div', { class: 'card-value', 'data-field': 'total' }, String(stats.total))),
@@ -155,9 +155,9 @@ export function createAddrbookView(_ctx: AppContext): View {
       last = Date.now();
       try {
         const [stats, neu, tried] = await Promise.all([
-          getJson<AddrbookStats>('/api/v1/addrbook/stats'),
-          getJson<Occupancy>('/api/v1/addrbook/occupancy?table=new'),
-          getJson<Occupancy>('/api/v1/addrbook/occupancy?table=tried'),
+          getJson<AddrbookStatsJson>('/api/v1/addrbook/stats'),
+          getJson<OccupancyJson>('/api/v1/addrbook/occupancy?table=new'),
+          getJson<OccupancyJson>('/api/v1/addrbook/occupancy?table=tried'),
         ]);
         error.hidden = true;
         render(stats, neu, tried);

@@ -6,7 +6,7 @@ import { ApiRequestError, deleteJson, getJson, postJson } from '../lib/api.js';
 import { badge, h, replaceChildren, setText } from '../lib/dom.js';
 import { formatTime, shortId } from '../lib/format.js';
 import { forgetToken, storedToken, TokenCancelledError, withToken } from '../lib/token.js';
-import type { BanEntry } from '../lib/types.js';
+import type { BanJson, BannedJson, BansJson } from '../lib/types.js';
 
 export function createBansView(ctx: AppContext): View {
   const target = h('input', { type: 'text', name: 'target', required: true, placeholder: 'node id, IP or subnet (10.0.0.0/8)', 'aria-label': 'ban target', class: 'grow', maxlength: 100 });
@@ -24,7 +24,7 @@ export function createBansView(ctx: AppContext): View {
     message,
     h('div', { class: 'panel' }, h('h2', {}, 'Active bans'), table),
   );
-  let bans: BanEntry[] = [];
+  let bans: BanJson[] = [];
 
   const showTokenState = () => {
     const has = storedToken() !== undefined;
@@ -76,7 +76,7 @@ export function createBansView(ctx: AppContext): View {
 
   const load = async () => {
     try {
-      ({ bans } = await getJson<{ bans: BanEntry[] }>('/api/v1/bans'));
+      ({ bans } = await getJson<BansJson>('/api/v1/bans'));
       draw();
     } catch (err) {
       say(`Could not load the bans: ${(err as Error).message}`, 'error');
@@ -98,7 +98,7 @@ export function createBansView(ctx: AppContext): View {
     const body: Record<string, string> = { target: target.value.trim() };
     if (duration.value.trim()) body.duration = duration.value.trim();
     if (reason.value.trim()) body.reason = reason.value.trim();
-    void withToken(ctx.tokenFile(), (token) => postJson<{ ban: BanEntry }>('/api/v1/bans', body, token))
+    void withToken(ctx.tokenFile(), (token) => postJson<BannedJson>('/api/v1/bans', body, token))
       .then(({ ban }) => {
         say(`Banned ${ban.target}${ban.expiresAt ? ` until ${formatTime(ban.expiresAt)}` : ' until lifted'}.`, 'ok');
         target.value = '';

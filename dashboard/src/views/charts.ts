@@ -7,14 +7,14 @@ import { COLORS, paletteColor } from '../lib/colors.js';
 import { h, setText } from '../lib/dom.js';
 import { formatBytes } from '../lib/format.js';
 import { keyedRates, rates, stackedPeers, timesOf } from '../lib/series.js';
-import type { Sample } from '../lib/types.js';
+import type { SampleJson } from '../lib/types.js';
 
 interface ChartSpec {
   key: string;
   title: string;
   yLabel: string;
   /** The series and their values for these samples (the set of series may grow, e.g. a new dial outcome). */
-  build(samples: Sample[]): { series: ChartSeries[]; values: (number | null)[][] };
+  build(samples: SampleJson[]): { series: ChartSeries[]; values: (number | null)[][] };
 }
 
 const PEER_COLORS = [COLORS.hot, COLORS.warm, COLORS.inboundHot, COLORS.inboundWarm];

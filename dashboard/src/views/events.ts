@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.js';
 import type { View } from '../app/view.js';
 import { h, replaceChildren, setText } from '../lib/dom.js';
 import { countText, formatTime, shortId } from '../lib/format.js';
-import type { ApiEvent } from '../lib/types.js';
+import type { EventJson } from '../lib/types.js';
 import { VirtualTable } from '../lib/virtual-table.js';
 
 function summary(data: Record<string, unknown> | undefined): string {
@@ -19,7 +19,7 @@ export function createEventsView(ctx: AppContext): View {
   const kind = h('select', { 'aria-label': 'event kind' }, h('option', { value: '' }, 'every kind'));
   const peer = h('input', { type: 'search', placeholder: 'peer id or endpoint', 'aria-label': 'filter by peer', class: 'grow' });
   const count = h('span', { class: 'muted count', 'data-field': 'event-count' });
-  const table = new VirtualTable<ApiEvent>({
+  const table = new VirtualTable<EventJson>({
     label: 'events',
     rowKey: (e) => String(e.seq),
     onRowClick: (e) => e.peer && ctx.go('peers', e.peer),

@@ -5,22 +5,22 @@ import type { View } from '../app/view.js';
 import { getJson } from '../lib/api.js';
 import { badge, h, replaceChildren, setText } from '../lib/dom.js';
 import { countText, formatTime } from '../lib/format.js';
-import type { ObservedPeer, TrackInfo } from '../lib/types.js';
+import type { ObservedPeerDetailJson, ObservedPeerJson, ObservedPeersJson, TrackJson } from '../lib/types.js';
 import { VirtualTable, type Column } from '../lib/virtual-table.js';
 import { renderTimeline } from './timeline.js';
 
-function track(t: TrackInfo | undefined): HTMLElement | string {
+function track(t: TrackJson | undefined): HTMLElement | string {
   return t ? h('span', { title: `${t.change} at ${formatTime(t.since)}` }, badge(t.state), ` ${t.change}`) : '–';
 }
 
-const byText = (get: (p: ObservedPeer) => string) => (a: ObservedPeer, b: ObservedPeer) => get(a).localeCompare(get(b));
-const byNumber = (get: (p: ObservedPeer) => number) => (a: ObservedPeer, b: ObservedPeer) => get(a) - get(b);
+const byText = (get: (p: ObservedPeerJson) => string) => (a: ObservedPeerJson, b: ObservedPeerJson) => get(a).localeCompare(get(b));
+const byNumber = (get: (p: ObservedPeerJson) => number) => (a: ObservedPeerJson, b: ObservedPeerJson) => get(a) - get(b);
 
 /** Hotter states sort first. */
 const RANK: Record<string, number> = { hot: 0, warm: 1, cooling: 2, cold: 3, unknown: 4 };
 
 export function createObservedPeersView(ctx: AppContext): View {
-  const columns: Column<ObservedPeer>[] = [
+  const columns: Column<ObservedPeerJson>[] = [
     { key: 'remote', label: 'remote', width: 'minmax(10rem, 1.2fr)', compare: byText((p) => p.remote), render: (p) => p.remote },
     { key: 'local', label: 'local', width: 'minmax(9rem, 1fr)', compare: byText((p) => p.local ?? ''), render: (p) => p.local ?? '*' },
     { key: 'state', label: 'state', width: '6rem', compare: byNumber((p) => RANK[p.state] ?? 9), render: (p) => badge(p.state) },
@@ -31,7 +31,7 @@ export function createObservedPeersView(ctx: AppContext): View {
     { key: 'lastSeen', label: 'last seen', width: '9.5rem', compare: byNumber((p) => p.lastSeen), render: (p) => formatTime(p.lastSeen) },
     { key: 'closed', label: 'closed', width: 'minmax(7rem, 1fr)', render: (p) => (p.closed ? `${p.closed.reason}` : '') },
   ];
-  const table = new VirtualTable<ObservedPeer>({
+  const table = new VirtualTable<ObservedPeerJson>({
     label: 'observed peers',
     columns,
     rowKey: (p) => p.id,
@@ -65,7 +65,7 @@ export function createObservedPeersView(ctx: AppContext): View {
     h('div', { class: 'split' }, table.el, panel),
   );
 
-  let all: ObservedPeer[] = [];
+  let all: ObservedPeerJson[] = [];
   let selected: string | undefined;
   let drawnHistory = '';
   const applyFilter = () => {
@@ -77,7 +77,7 @@ export function createObservedPeersView(ctx: AppContext): View {
   for (const input of [text, state, direction]) input.addEventListener('input', applyFilter);
   closed.addEventListener('change', () => void load());
 
-  const showPeer = (p: ObservedPeer) => {
+  const showPeer = (p: ObservedPeerJson) => {
     setText(title, p.remote);
     replaceChildren(
       facts,
@@ -110,7 +110,7 @@ export function createObservedPeersView(ctx: AppContext): View {
 
   const load = async () => {
     try {
-      ({ peers: all } = await getJson<{ peers: ObservedPeer[] }>(`/api/v1/peers${closed.checked ? '?includeClosed=true' : ''}`));
+      ({ peers: all } = await getJson<ObservedPeersJson>(`/api/v1/peers${closed.checked ? '?includeClosed=true' : ''}`));
       error.hidden = true;
       applyFilter();
     } catch (err) {
@@ -121,7 +121,7 @@ export function createObservedPeersView(ctx: AppContext): View {
     const listed = all.find((p) => p.id === selected);
     if (listed) return showPeer(listed);
     try {
-      const { peer } = await getJson<{ peer: ObservedPeer }>(`/api/v1/peers/${encodeURIComponent(selected)}`);
+      const { peer } = await getJson<ObservedPeerDetailJson>(`/api/v1/peers/${encodeURIComponent(selected)}`);
       showPeer(peer);
     } catch (err) {
       setText(title, selected);

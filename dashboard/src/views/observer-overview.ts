@@ -4,18 +4,12 @@ import type { AppContext } from '../app/context.js';
 import type { View } from '../app/view.js';
 import { badge, h, replaceChildren } from '../lib/dom.js';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.js';
-import type { ObservedState, ObserverStatus } from '../lib/types.js';
+import type { ObservedStateJson, ObserverStatusJson, ReportedCountersJson } from '../lib/types.js';
 
-const STATES: ObservedState[] = ['hot', 'warm', 'cold', 'cooling', 'unknown'];
-
-/** The counters the node itself last logged (status.counters.reported). */
-interface Reported {
-  inboundGovernor?: { idle: number; cold: number; warm: number; hot: number; at: number };
-  connectionManager?: { fullDuplex: number; duplex: number; unidirectional: number; inbound: number; outbound: number; at: number };
-}
+const STATES: ObservedStateJson[] = ['hot', 'warm', 'cold', 'cooling', 'unknown'];
 
 /** The node's own view: its inbound governor's counters (how remotes use us) and its connection manager's. */
-function reportedPanel(r: Reported | undefined): HTMLElement {
+function reportedPanel(r: ReportedCountersJson | undefined): HTMLElement {
   const ig = r?.inboundGovernor;
   const cm = r?.connectionManager;
   const cell = (key: string, value: number | undefined) => h('td', { class: 'num', 'data-reported': key }, value === undefined ? '–' : String(value));
@@ -53,7 +47,7 @@ function card(label: string, value: string | Node, sub?: string): HTMLElement {
 
 export function createObserverOverview(ctx: AppContext): View {
   const el = h('section', { class: 'view overview' });
-  const render = (s: ObserverStatus) => {
+  const render = (s: ObserverStatusJson) => {
     const c = s.counters;
     const counts = h(
       'table',
@@ -102,7 +96,7 @@ export function createObserverOverview(ctx: AppContext): View {
         'div',
         { class: 'panels' },
         h('div', { class: 'panel' }, h('h2', {}, 'Observed peers by track and state'), counts),
-        reportedPanel(c.reported as Reported | undefined),
+        reportedPanel(c.reported),
         h('div', { class: 'panel' }, h('h2', {}, 'The observed node'), facts),
       ),
     );
@@ -110,7 +104,7 @@ export function createObserverOverview(ctx: AppContext): View {
   return {
     el,
     async refresh() {
-      render(ctx.status() as ObserverStatus);
+      render(ctx.status() as ObserverStatusJson);
     },
   };
 }

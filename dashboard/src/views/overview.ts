@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.js';
 import type { View } from '../app/view.js';
 import { badge, h, replaceChildren } from '../lib/dom.js';
 import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
-import type { NodeStatus } from '../lib/types.js';
+import type { NodeStatusJson } from '../lib/types.js';
 
 /** A bar of `value` against `target`, full when at or above it. */
 function meter(value: number, target: number): HTMLElement {
@@ -24,7 +24,7 @@ function countCell(name: string, value: number): HTMLElement {
 export function createOverview(ctx: AppContext): View {
   const el = h('section', { class: 'view overview' });
 
-  const render = (s: NodeStatus) => {
+  const render = (s: NodeStatusJson) => {
     const out = s.peers.outbound;
     const inn = s.peers.inbound;
     const outTotal = out.hot + out.warm;
@@ -88,8 +88,8 @@ export function createOverview(ctx: AppContext): View {
       s.encryption ? h('dd', {}, s.encryption) : undefined,
       s.dataDir ? h('dt', {}, 'data directory') : undefined,
       s.dataDir ? h('dd', { class: 'mono' }, s.dataDir) : undefined,
-      h('dt', {}, 'started'),
-      h('dd', {}, formatTime(s.startedAt)),
+      s.startedAt !== undefined ? h('dt', {}, 'started') : undefined,
+      s.startedAt !== undefined ? h('dd', {}, formatTime(s.startedAt)) : undefined,
       s.lastDiscovery ? h('dt', {}, 'last discovery') : undefined,
       s.lastDiscovery ? h('dd', {}, `${formatTime(s.lastDiscovery.at)} (${s.lastDiscovery.reason})`) : undefined,
     );
@@ -112,7 +112,7 @@ export function createOverview(ctx: AppContext): View {
   return {
     el,
     async refresh() {
-      render(ctx.status() as NodeStatus);
+      render(ctx.status() as NodeStatusJson);
     },
   };
 }

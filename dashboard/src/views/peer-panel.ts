@@ -7,7 +7,7 @@ import { COLORS } from '../lib/colors.js';
 import { badge, h, replaceChildren, setText } from '../lib/dom.js';
 import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
 import { TokenCancelledError, withToken } from '../lib/token.js';
-import type { HistoryItem, PeerDetail } from '../lib/types.js';
+import type { BannedJson, HistoryItemJson, PeerDetailJson } from '../lib/types.js';
 import { renderTimeline } from './timeline.js';
 
 export interface PeerPanel {
@@ -17,7 +17,7 @@ export interface PeerPanel {
 }
 
 /** Score points: each penalty in the history says the score after it; the page adds what it saw itself. */
-export function scorePoints(history: HistoryItem[], seen: readonly { at: number; score: number }[]): { at: number; score: number }[] {
+export function scorePoints(history: HistoryItemJson[], seen: readonly { at: number; score: number }[]): { at: number; score: number }[] {
   const points = [...seen];
   for (const e of history) {
     const score = e.data?.score;
@@ -69,7 +69,7 @@ export function createPeerPanel(ctx: AppContext): PeerPanel {
   );
 
   let id: string | undefined;
-  let detail: PeerDetail | undefined;
+  let detail: PeerDetailJson | undefined;
   let chart: TimeChart | undefined;
   let lastHistoryKey = '';
   /** The page's own score readings start when it was opened. */
@@ -91,7 +91,7 @@ export function createPeerPanel(ctx: AppContext): PeerPanel {
     e.preventDefault();
     const target = banTarget.value;
     const body = { target, ...(duration.value ? { duration: duration.value } : {}), reason: reason.value.trim() || 'banned from the dashboard' };
-    void withToken(ctx.tokenFile(), (token) => postJson<{ ban: { target: string; expiresAt?: number } }>('/api/v1/bans', body, token))
+    void withToken(ctx.tokenFile(), (token) => postJson<BannedJson>('/api/v1/bans', body, token))
       .then(({ ban }) => {
         banForm.hidden = true;
         say(`Banned ${ban.target}${ban.expiresAt ? ` until ${formatTime(ban.expiresAt)}` : ' until lifted'}.`, 'ok');
@@ -172,7 +172,7 @@ export function createPeerPanel(ctx: AppContext): PeerPanel {
       if (!id) return;
       const want = id;
       try {
-        const d = await getJson<PeerDetail>(`/api/v1/peers/${encodeURIComponent(want)}?limit=500`);
+        const d = await getJson<PeerDetailJson>(`/api/v1/peers/${encodeURIComponent(want)}?limit=500`);
         if (want !== id) return;
         detail = d;
         render();

@@ -5,7 +5,7 @@ import type { View } from '../app/view.js';
 import { getJson } from '../lib/api.js';
 import { badge, h, setText } from '../lib/dom.js';
 import { countText, formatBytes, formatDuration, shortId } from '../lib/format.js';
-import type { PeerInfo } from '../lib/types.js';
+import type { PeerInfoJson, PeersJson } from '../lib/types.js';
 import { VirtualTable, type Column } from '../lib/virtual-table.js';
 import { createPeerPanel } from './peer-panel.js';
 
@@ -18,15 +18,15 @@ function scoreBar(score: number): HTMLElement {
   return h('span', { class: 'score', title: `score ${score.toFixed(1)}` }, h('span', { class: 'score-track' }, bar), h('span', { class: 'score-num' }, score.toFixed(1)));
 }
 
-function flags(p: PeerInfo): HTMLElement {
+function flags(p: PeerInfoJson): HTMLElement {
   return h('span', { class: 'flags' }, p.busy && badge('busy'), p.static && badge('static'), p.trusted && badge('trusted'));
 }
 
-const byNumber = (get: (p: PeerInfo) => number | undefined) => (a: PeerInfo, b: PeerInfo) => (get(a) ?? Infinity) - (get(b) ?? Infinity);
-const byText = (get: (p: PeerInfo) => string) => (a: PeerInfo, b: PeerInfo) => get(a).localeCompare(get(b));
+const byNumber = (get: (p: PeerInfoJson) => number | undefined) => (a: PeerInfoJson, b: PeerInfoJson) => (get(a) ?? Infinity) - (get(b) ?? Infinity);
+const byText = (get: (p: PeerInfoJson) => string) => (a: PeerInfoJson, b: PeerInfoJson) => get(a).localeCompare(get(b));
 
 /** Does the peer match the free-text filter (id, endpoint, net group, user agent, purpose)? */
-export function matchesText(p: PeerInfo, text: string): boolean {
+export function matchesText(p: PeerInfoJson, text: string): boolean {
   if (!text) return true;
   const t = text.toLowerCase();
   return p.id.includes(t) || p.endpoint.includes(t) || p.netGroup.includes(t) || p.userAgent.toLowerCase().includes(t) || p.purpose.includes(t);
@@ -34,7 +34,7 @@ export function matchesText(p: PeerInfo, text: string): boolean {
 
 export function createPeersView(ctx: AppContext): View {
   let now = Date.now();
-  const columns: Column<PeerInfo>[] = [
+  const columns: Column<PeerInfoJson>[] = [
     { key: 'id', label: 'id', width: '9.5rem', compare: byText((p) => p.id), render: (p) => shortId(p.id) },
     { key: 'endpoint', label: 'endpoint', width: 'minmax(9rem, 1.2fr)', compare: byText((p) => p.endpoint), render: (p) => p.endpoint },
     { key: 'direction', label: 'direction', width: '6rem', compare: byText((p) => p.direction), render: (p) => badge(p.direction) },
@@ -46,7 +46,7 @@ export function createPeersView(ctx: AppContext): View {
     { key: 'connected', label: 'connected for', width: '6.5rem', align: 'right', compare: byNumber((p) => -p.connectedAt), render: (p) => formatDuration(now - p.connectedAt) },
     { key: 'flags', label: '', width: 'minmax(6rem, 1fr)', render: flags },
   ];
-  const table = new VirtualTable<PeerInfo>({
+  const table = new VirtualTable<PeerInfoJson>({
     label: 'peers',
     columns,
     rowKey: (p) => p.id,
@@ -63,7 +63,7 @@ export function createPeersView(ctx: AppContext): View {
   const panel = createPeerPanel(ctx);
   const el = h('section', { class: 'view peers' }, h('div', { class: 'toolbar' }, text, direction, temperature, count), error, h('div', { class: 'split' }, table.el, panel.el));
 
-  let all: PeerInfo[] = [];
+  let all: PeerInfoJson[] = [];
   const applyFilter = () => {
     const rows = all.filter((p) => (!direction.value || p.direction === direction.value) && (!temperature.value || p.temperature === temperature.value) && matchesText(p, text.value.trim()));
     table.setRows(rows);
@@ -75,7 +75,7 @@ export function createPeersView(ctx: AppContext): View {
     el,
     async refresh() {
       try {
-        const { peers } = await getJson<{ peers: PeerInfo[] }>('/api/v1/peers');
+        const { peers } = await getJson<PeersJson>('/api/v1/peers');
         now = Date.now();
         for (const p of peers) ctx.scores.observe(p.id, p.score, now);
         all = peers;

@@ -1,5 +1,6 @@
 // `peerwarden devnet`: N real nodes on loopback discovering each other, with a live summary and a network page.
 
+import type { DevnetNodeJson, DevnetSnapshotJson, DevnetVerdictJson } from '../../api/dto.js';
 import { ApiServer } from '../../api/server.js';
 import { registerDashboard } from '../../api/dashboard.js';
 import { parseDuration } from '../../core/duration.js';
@@ -9,7 +10,7 @@ import type { CliIo } from '../io.js';
 import { LiveView } from '../live-view.js';
 import { onShutdownSignals } from '../signals.js';
 import { Cluster } from './cluster.js';
-import { judge, viewNode, type NetworkVerdict, type NodeView } from './monitor.js';
+import { judge, viewNode } from './monitor.js';
 import { renderSummary } from './summary.js';
 
 export const MAX_DEVNET_NODES = 64;
@@ -77,15 +78,15 @@ export async function runDevnet(argv: string[], io: CliIo): Promise<number> {
   });
   const shutdown = onShutdownSignals();
   const startedAt = Date.now();
-  let views: NodeView[] = [];
-  let verdict: NetworkVerdict = { ok: false, component: 0, problems: ['starting'] };
+  let views: DevnetNodeJson[] = [];
+  let verdict: DevnetVerdictJson = { ok: false, component: 0, problems: ['starting'] };
 
   // The network page: one JSON snapshot of every node for the devnet view of the dashboard. The page
   // reads only this snapshot, from its own origin: the nodes' APIs allow no other origin (no CORS
   // header; docs/operations.md, "Who can reach the API"), so this process polls them and the
   // browser never calls them across origins. Its links open each node's own dashboard.
   const ui = new ApiServer({ listen: { ip: '127.0.0.1', port: uiPort }, title: 'peerwarden devnet', version: VERSION });
-  ui.app.get('/api/devnet', async () => ({ startedAt, nodes: views, verdict }));
+  ui.app.get('/api/devnet', async (): Promise<DevnetSnapshotJson> => ({ startedAt, nodes: views, verdict }));
   registerDashboard(ui.app, undefined, 'devnet.html');
   let uiUrl: string | undefined;
   try {

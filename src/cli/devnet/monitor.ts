@@ -1,31 +1,7 @@
 // Polls every devnet node's API and judges the network: who is up, at targets, and whether the graph is one piece.
 
+import type { DevnetNodeJson, DevnetVerdictJson, HistoryJson, NodeStatusJson, PeersJson } from '../../api/dto.js';
 import type { DevnetNode } from './cluster.js';
-
-export interface NodeView {
-  index: number;
-  ip: string;
-  apiUrl: string;
-  up: boolean;
-  id?: string;
-  health?: { status: string; reason: string };
-  outbound: { hot: number; warm: number };
-  inbound: { hot: number; warm: number };
-  targets?: { hot: number; outbound: number };
-  addresses: number;
-  /** Connected peers: node id, direction and temperature (the graph's edges). */
-  peers: { id: string; direction: string; temperature: string }[];
-  lastEvent?: { at: number; kind: string; reason?: string };
-  exitCode?: number | null;
-}
-
-export interface NetworkVerdict {
-  /** Every node up and either at its targets or connected to every other node. */
-  ok: boolean;
-  /** Nodes reachable from node 1 over connections. */
-  component: number;
-  problems: string[];
-}
 
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -34,19 +10,15 @@ async function getJson(url: string): Promise<unknown> {
 }
 
 /** Reads one node's status, peers and newest event; a node that does not answer is `up: false`. */
-export async function viewNode(n: DevnetNode): Promise<NodeView> {
-  const base: NodeView = { index: n.index, ip: n.ip, apiUrl: n.apiUrl, up: false, outbound: { hot: 0, warm: 0 }, inbound: { hot: 0, warm: 0 }, addresses: 0, peers: [] };
+export async function viewNode(n: DevnetNode): Promise<DevnetNodeJson> {
+  const base: DevnetNodeJson = { index: n.index, ip: n.ip, apiUrl: n.apiUrl, up: false, outbound: { hot: 0, warm: 0 }, inbound: { hot: 0, warm: 0 }, addresses: 0, peers: [] };
   if (n.exitCode !== undefined) return { ...base, exitCode: n.exitCode };
   try {
     const [status, peers, history] = (await Promise.all([
       getJson(`${n.apiUrl}/api/v1/status`),
       getJson(`${n.apiUrl}/api/v1/peers`),
       getJson(`${n.apiUrl}/api/v1/history?limit=1`),
-    ])) as [
-      { id: string; health: NodeView['health']; peers: { outbound: NodeView['outbound']; inbound: NodeView['inbound'] }; targets: NodeView['targets']; addresses: { total: number } },
-      { peers: { id: string; direction: string; temperature: string }[] },
-      { events: { at: number; kind: string; reason?: string }[] },
-    ];
+    ])) as [NodeStatusJson, PeersJson, HistoryJson];
     return {
       ...base,
       up: true,
@@ -65,7 +37,7 @@ export async function viewNode(n: DevnetNode): Promise<NodeView> {
 }
 
 /** Judges the network: all up, each node at its targets or fully meshed, and one connected graph. */
-export function judge(views: NodeView[]): NetworkVerdict {
+export function judge(views: DevnetNodeJson[]): DevnetVerdictJson {
   const problems: string[] = [];
   const n = views.length;
   for (const v of views) {

@@ -1,11 +1,11 @@
 // The devnet's terminal summary: one line per node, redrawn in place on a terminal.
 
+import type { DevnetNodeJson, DevnetVerdictJson } from '../../api/dto.js';
 import { formatDuration } from '../../core/duration.js';
 import { renderTable, shortId } from '../table.js';
 import { safeText } from '../terminal-text.js';
-import type { NetworkVerdict, NodeView } from './monitor.js';
 
-export function renderSummary(views: NodeView[], verdict: NetworkVerdict, elapsedMs: number, uiUrl: string | undefined, formedAfterMs?: number): string {
+export function renderSummary(views: DevnetNodeJson[], verdict: DevnetVerdictJson, elapsedMs: number, uiUrl: string | undefined, formedAfterMs?: number): string {
   const now = Date.now();
   const rows = views.map((v) => [
     String(v.index),

@@ -2,6 +2,7 @@
 // each node's dashboard), and `peerwarden fleet status` for the terminal. Metrics across machines
 // remain Prometheus's and Grafana's job (contrib/grafana).
 
+import type { FleetSnapshotJson } from '../../api/dto.js';
 import { parseEndpoint } from '../../core/address/index.js';
 import { parseDuration } from '../../core/duration.js';
 import { VERSION } from '../../version.js';
@@ -10,7 +11,7 @@ import type { CliIo } from '../io.js';
 import { LiveView } from '../live-view.js';
 import { onShutdownSignals } from '../signals.js';
 import { safeJsonText, safeText } from '../terminal-text.js';
-import { judgeFleet, pollFleet, type FleetSnapshot } from './poll.js';
+import { judgeFleet, pollFleet } from './poll.js';
 import { renderFleet } from './summary.js';
 import { parseTarget, readFleetFile, type FleetTarget } from './targets.js';
 
@@ -110,9 +111,9 @@ export async function runFleet(argv: string[], io: CliIo): Promise<number> {
   // is loaded only here, not for `fleet status`.
   const { ApiServer } = await import('../../api/server.js');
   const { registerDashboard } = await import('../../api/dashboard.js');
-  let snap: FleetSnapshot = { startedAt, polledAt: startedAt, nodes: [], verdict: judgeFleet([]) };
+  let snap: FleetSnapshotJson = { startedAt, polledAt: startedAt, nodes: [], verdict: judgeFleet([]) };
   const ui = new ApiServer({ listen, title: 'peerwarden fleet', version: VERSION });
-  ui.app.get('/api/fleet', async () => snap);
+  ui.app.get('/api/fleet', async (): Promise<FleetSnapshotJson> => snap);
   registerDashboard(ui.app, undefined, 'fleet.html');
   let pageUrl: string;
   try {

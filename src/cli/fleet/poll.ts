@@ -1,48 +1,8 @@
 // Polls each API of the fleet, server-side (the nodes' APIs allow no foreign web pages), and describes
 // each node the way the devnet page does, so that the same graph and table can draw them.
 
+import type { AlarmJson, FleetNodeJson, FleetSnapshotJson, FleetVerdictJson, HealthJson, HistoryJson, NodeStatusJson, ObserverStatusJson, PeersJson } from '../../api/dto.js';
 import type { FleetTarget } from './targets.js';
-
-export interface FleetNodeView {
-  /** 1-based position in the fleet (the graph's stable key). */
-  index: number;
-  name: string;
-  /** The API (and dashboard) base URL, without credentials. */
-  apiUrl: string;
-  /** Shown under the node in the graph: its name. */
-  ip: string;
-  up: boolean;
-  /** Why it is not up: "ECONNREFUSED", "HTTP 403: …". */
-  error?: string;
-  mode?: 'node' | 'hub' | 'observer';
-  id?: string;
-  version?: string;
-  network?: string;
-  health?: { status: string; reason: string };
-  outbound: { hot: number; warm: number };
-  inbound: { hot: number; warm: number };
-  targets?: { hot: number; outbound: number };
-  addresses: number;
-  peers: { id: string; direction: string; temperature: string }[];
-  lastEvent?: { at: number; kind: string; reason?: string };
-  /** Alarms the node raises about itself (`alarms` of its status). */
-  alarms: { kind: string; message: string }[];
-  /** For `peerwarden watch`: the observed node's open connections by state. */
-  observed?: { total: number; hot: number; warm: number };
-}
-
-export interface FleetVerdict {
-  ok: boolean;
-  answering: number;
-  problems: string[];
-}
-
-export interface FleetSnapshot {
-  startedAt: number;
-  polledAt: number;
-  nodes: FleetNodeView[];
-  verdict: FleetVerdict;
-}
 
 async function getJson(t: FleetTarget, path: string, timeoutMs: number): Promise<unknown> {
   const res = await fetch(t.url + path, { headers: { accept: 'application/json', ...t.headers }, signal: AbortSignal.timeout(timeoutMs) });
@@ -58,24 +18,21 @@ async function getJson(t: FleetTarget, path: string, timeoutMs: number): Promise
   return res.json();
 }
 
-interface StatusJson {
+/**
+ * GET /api/v1/status as the fleet reads it: a node's, a hub's or watch's, of any version, so any field
+ * may be missing; and alarms at the top level too, where the ChainCore-compatible GET /status has them.
+ */
+type PolledStatus = Partial<Omit<NodeStatusJson, 'mode' | 'health'> & Pick<ObserverStatusJson, 'counts'>> & {
   mode?: string;
-  id?: string;
-  version?: string;
-  network?: string;
-  health?: { status: string; reason: string; alarms?: { kind: string; message: string }[] };
-  peers?: { outbound: { hot: number; warm: number }; inbound: { hot: number; warm: number } };
-  targets?: { hot: number; outbound: number };
-  addresses?: { total: number };
-  alarms?: { kind: string; message: string }[];
-  counts?: { total: number; byState: { hot: number; warm: number } };
-}
+  health?: HealthJson;
+  alarms?: AlarmJson[];
+};
 
 /** Reads one API; a node that does not answer (or is not a peerwarden API) is `up: false` with the reason. */
-export async function pollTarget(t: FleetTarget, index: number, timeoutMs = 3000): Promise<FleetNodeView> {
-  const base: FleetNodeView = { index, name: t.name, apiUrl: t.url, ip: t.name, up: false, outbound: { hot: 0, warm: 0 }, inbound: { hot: 0, warm: 0 }, addresses: 0, peers: [], alarms: [] };
+export async function pollTarget(t: FleetTarget, index: number, timeoutMs = 3000): Promise<FleetNodeJson> {
+  const base: FleetNodeJson = { index, name: t.name, apiUrl: t.url, ip: t.name, up: false, outbound: { hot: 0, warm: 0 }, inbound: { hot: 0, warm: 0 }, addresses: 0, peers: [], alarms: [] };
   try {
-    const s = (await getJson(t, '/api/v1/status', timeoutMs)) as StatusJson;
+    const s = (await getJson(t, '/api/v1/status', timeoutMs)) as PolledStatus;
     // A node's alarms are in its health (GET /api/v1/status); some routes serve them at the top level.
     const raised = s.health?.alarms ?? s.alarms;
     const alarms = Array.isArray(raised) ? raised.map((a) => ({ kind: String(a.kind), message: String(a.message) })) : [];
@@ -92,10 +49,7 @@ export async function pollTarget(t: FleetTarget, index: number, timeoutMs = 3000
       };
     }
     if ((s.mode !== 'node' && s.mode !== 'hub') || !s.peers) throw new Error('answered, but not as a peerwarden node or watch');
-    const [peers, history] = (await Promise.all([getJson(t, '/api/v1/peers', timeoutMs), getJson(t, '/api/v1/history?limit=1', timeoutMs)])) as [
-      { peers: { id: string; direction: string; temperature: string }[] },
-      { events: { at: number; kind: string; reason?: string }[] },
-    ];
+    const [peers, history] = (await Promise.all([getJson(t, '/api/v1/peers', timeoutMs), getJson(t, '/api/v1/history?limit=1', timeoutMs)])) as [PeersJson, HistoryJson];
     return {
       ...base,
       up: true,
@@ -122,7 +76,7 @@ export async function pollTarget(t: FleetTarget, index: number, timeoutMs = 3000
 }
 
 /** Every API answering, and no node isolated or raising an alarm. */
-export function judgeFleet(nodes: FleetNodeView[]): FleetVerdict {
+export function judgeFleet(nodes: FleetNodeJson[]): FleetVerdictJson {
   const problems: string[] = [];
   for (const n of nodes) {
     if (!n.up) problems.push(`${n.name} is not answering (${n.error ?? 'unknown'})`);
@@ -132,7 +86,7 @@ export function judgeFleet(nodes: FleetNodeView[]): FleetVerdict {
   return { ok: problems.length === 0, answering: nodes.filter((n) => n.up).length, problems };
 }
 
-export async function pollFleet(targets: FleetTarget[], startedAt: number): Promise<FleetSnapshot> {
+export async function pollFleet(targets: FleetTarget[], startedAt: number): Promise<FleetSnapshotJson> {
   const nodes = await Promise.all(targets.map((t, i) => pollTarget(t, i + 1)));
   return { startedAt, polledAt: Date.now(), nodes, verdict: judgeFleet(nodes) };
 }

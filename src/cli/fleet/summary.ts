@@ -1,11 +1,11 @@
 // `peerwarden fleet status`: one line per node — health, alarms, peers against targets, last event.
 
+import type { FleetSnapshotJson } from '../../api/dto.js';
 import { formatDuration } from '../../core/duration.js';
 import { renderTable, shortId } from '../table.js';
 import { safeText } from '../terminal-text.js';
-import type { FleetSnapshot } from './poll.js';
 
-export function renderFleet(snap: FleetSnapshot, pageUrl: string | undefined): string {
+export function renderFleet(snap: FleetSnapshotJson, pageUrl: string | undefined): string {
   const now = Date.now();
   const rows = snap.nodes.map((n) => {
     const kind = n.mode === 'observer' ? 'watch' : (n.mode ?? '');
