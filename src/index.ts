@@ -57,6 +57,10 @@ export { AddressParseError } from './core/address/index.js';
 export { AddressBook, triedBucket, newBucket, bucketPosition, type AddressBookOptions, type AddressBookEntry } from './core/addrbook/index.js';
 export { parseEndpoint, formatEndpoint, netGroup, Asmap, AsmapError, type Endpoint, type EndpointLike } from './core/address/index.js';
 
+// Where a node keeps its state (SQLite on disk, or in memory for tests), and the observer of a cardano-node.
+export { SqliteStore, MemoryStore, type Store } from './store/index.js';
+export { createObserver, type Observer, type ObserverOptions } from './observer/index.js';
+
 // Time and randomness a runtime can be given (a seeded Random and a virtual clock make a node repeatable).
 export { createRandom, type Random } from './core/random.js';
 export type { Clock, Scheduler, Timer } from './core/clock.js';

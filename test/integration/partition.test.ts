@@ -28,8 +28,9 @@ describe('partition', () => {
 
     w.net.heal();
     // Churn replaces one peer at a time with an address from the book, half of which are across.
-    expect(await runUntil(w.clock, () => components(nodes) === 1, 20 * 60_000)).toBe(true);
-    expect(crossLinks()).toBeGreaterThan(0);
+    // (Judged when both ends list a cross link: a dialler lists its peer a moment before the other
+    // end has admitted it — admission happens after authentication — so one side's view can lead.)
+    expect(await runUntil(w.clock, () => components(nodes) === 1 && crossLinks() > 0, 20 * 60_000)).toBe(true);
     await stopNodes(w, nodes);
   });
 });
