@@ -46,7 +46,7 @@ describe('hostile peers over real sockets', () => {
     const { node, target } = await victim('127.61.0.1', 'none');
     const penalties: string[] = [];
     node.on('peer:penalized', (e) => penalties.push(e.reason));
-    const flood = pingFlood(target, loopbackIps(2, 62), 2, Date.now() + 9_000);
+    const flood = pingFlood(target, loopbackIps(2, 62), 2, Date.now() + 6_000);
     // While they flood (the node has penalised one already), an honest peer still gets in, and what
     // the node has queued stays small.
     await eventually(() => penalties.some((r) => r.startsWith('mid offence: ping-flood')), 'the first ping-flood penalty', 8_000);
@@ -65,7 +65,7 @@ describe('hostile peers over real sockets', () => {
       const refused: string[] = [];
       node.on('peer:refused', (e) => refused.push(String(e.data?.reason)));
       // 10 addresses x 4 silent sockets against a pool of 8, re-opened whenever dropped.
-      const attack = squat(target, loopbackIps(10, encryption === 'tls' ? 82 : 72), 4, Date.now() + 6_000);
+      const attack = squat(target, loopbackIps(10, encryption === 'tls' ? 82 : 72), 4, Date.now() + 4_000);
       // The pool is full once the node starts evicting squatters to make room for new ones.
       await eventually(() => refused.includes('evicted'), 'the squatters to fill the pending pool', 5_000);
       for (let i = 0; i < 3; i++) {
