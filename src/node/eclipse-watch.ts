@@ -13,6 +13,8 @@ export const ALARM_CHECK_INTERVAL_MS = 60_000;
 const MAX_UNSOLICITED_RECORDS = 4096;
 /** Origins an operator vouches for: addresses from configuration are not "told by the network". */
 const CONFIGURED_ORIGINS = new Set(['seed', 'dns', 'hub', 'manual']);
+/** Vouched-for addresses remembered at most (seeds, hubs and manual peers are few). */
+const MAX_VOUCHED = 4096;
 
 /** What the watch reads from its node: the book, the governor's peers, and how to group an IP. */
 export interface EclipseWatchParts {
@@ -39,6 +41,11 @@ export class EclipseWatch {
   /** Peers we asked for addresses and whose answer has not come yet: their next big ADDR is solicited. */
   readonly #asked = new Set<string>();
   #unsolicited: UnsolicitedBulk[] = [];
+  /**
+   * IPs of the seeds, DNS seeds, hubs and manual peers: what they tell us is as good as
+   * configuration (a fresh node learns most of its first addresses from its seeds).
+   */
+  readonly #vouched = new Set<string>();
   readonly #active = new Map<AlarmKind, NodeAlarm>();
   #timer: Timer | undefined;
   #stopped = false;
@@ -54,7 +61,18 @@ export class EclipseWatch {
   }
 
   start(): void {
+    for (const e of this.#p.book.entries()) if (CONFIGURED_ORIGINS.has(e.origin)) this.vouch(e.endpoint.ip);
     this.#arm();
+  }
+
+  /** An address came from configuration (seed, DNS seed, hub, manual connection): trust what it tells us. */
+  vouch(ip: string): void {
+    if (this.#vouched.size < MAX_VOUCHED) this.#vouched.add(ip);
+  }
+
+  /** Whether `origin` is one of configuration's. */
+  static isConfiguredOrigin(origin: string): boolean {
+    return CONFIGURED_ORIGINS.has(origin);
   }
 
   stop(): void {
@@ -109,7 +127,7 @@ export class EclipseWatch {
     for (const peer of p.governor().peers.values()) {
       if (peer.direction !== 'outbound' || (peer.purpose !== 'outbound' && peer.purpose !== 'anchor')) continue;
       const entry = p.book.get(peer.endpoint);
-      if (!entry || CONFIGURED_ORIGINS.has(entry.origin)) outboundSourceGroups.push(undefined);
+      if (!entry || CONFIGURED_ORIGINS.has(entry.origin) || this.#vouched.has(entry.source)) outboundSourceGroups.push(undefined);
       else outboundSourceGroups.push(netGroupName(entry.source, p.grouping));
     }
     return { now, bookGroups: stats.byGroup, bookNew: stats.new, bookTried: stats.tried, inboundGroups, outboundSourceGroups, unsolicited: this.#unsolicited };

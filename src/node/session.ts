@@ -202,6 +202,7 @@ export class NodeSession {
       accept: (ep) => this.gossipable(ep) && !this.isSelf(ep),
       onDiscovered: (endpoint, p, time) => {
         this.counters.learned(p.origin, 1);
+        if (EclipseWatch.isConfiguredOrigin(p.origin)) this.eclipse?.vouch(endpoint.ip);
         this.publish({
           type: 'peer:discovered',
           at: scheduler.now(),

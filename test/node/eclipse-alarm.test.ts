@@ -53,6 +53,27 @@ describe('the eclipse alarm', () => {
   });
 });
 
+describe('the eclipse alarm on honest nodes', () => {
+  it('stays quiet when a fresh node learns every address from its seed and picks all its outbound peers from them', async () => {
+    const w = world('alarm-seeded');
+    const honest = Array.from({ length: 14 }, (_, i) => `10.${50 + i}.0.1`);
+    for (const ip of honest) await (await w.node(ip, { targets: { hot: 0, outbound: 0 } })).start();
+    // The seed knows every honest node and answers GETADDR with them all.
+    const seed = await attacker(w, '10.2.0.1');
+    seed.on('getaddr', ({ connection }) =>
+      connection.sendAddr(honest.map((ip) => ({ endpoint: { ip, port: 7000 }, services: 0n, time: Math.floor(w.clock.now() / 1000) }))),
+    );
+    const node = await w.node('10.1.0.1', { seeds: ['10.2.0.1:7000'], targets: { hot: 4, outbound: 10 } }, { eclipseAlarm: { checkIntervalMs: 10_000 } });
+    const alarms: NodeAlarmEvent[] = [];
+    node.on('node:alarm', (e) => alarms.push(e));
+    await node.start();
+    await runFor(w.clock, 5 * 60_000);
+    expect(node.peers().filter((p) => p.direction === 'outbound' && p.purpose !== 'feeler').length).toBeGreaterThanOrEqual(8);
+    expect(alarms).toEqual([]);
+    await settle(w.clock, Promise.all([node.stop(), seed.close()]));
+  });
+});
+
 describe('grouping by AS (asmap)', () => {
   // 40.1/16 and 40.2/16 are one AS; 50.1/16 another.
   const asmap = Asmap.fromBytes(encodeAsmap([
