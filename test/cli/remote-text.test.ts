@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { eventually, startDaemon, type Daemon } from '../helpers/daemon.js';
+import { rawFrame } from '../helpers/raw-frame.js';
 
 /** What a terminal acts on: C0 but newline, DEL, C1, the bidi marks, embeddings, overrides and isolates, the line separators. */
 // eslint-disable-next-line no-control-regex -- the characters under test
@@ -13,13 +14,6 @@ const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028
 const AGENT = 'ua\x1b]0;pwned\x07\x1b[2J\u202eevil\u009b31m';
 const GOODBYE = '\x1b[2J\x1b[H evil\u202e\nforged 2026-01-01 line';
 
-function frame(type: number, body: Buffer): Buffer {
-  const b = Buffer.alloc(5 + body.length);
-  b.writeUInt32BE(body.length + 1);
-  b[4] = type;
-  body.copy(b, 5);
-  return b;
-}
 
 /** A peer written from docs/protocol.md over plain TCP: HELLO with `agent`, AUTH, then whatever the test sends. */
 async function rawPeer(ip: string, port: number, network: string, agent: string) {
@@ -55,17 +49,17 @@ async function rawPeer(ip: string, port: number, network: string, agent: string)
       check();
     });
   await new Promise((r) => socket.once('connect', r));
-  socket.write(frame(0x01, hello));
+  socket.write(rawFrame(0x01, hello));
   const theirs = await waitFor(0x01);
   // Signed: label, network, the node's nonce, our id, and the channel binding (zeros over plain TCP).
-  socket.write(frame(0x02, sign(null, Buffer.concat([Buffer.from('peerwarden-auth-v1'), netId, theirs.subarray(66, 98), nodeId, Buffer.alloc(32)]), privateKey)));
+  socket.write(rawFrame(0x02, sign(null, Buffer.concat([Buffer.from('peerwarden-auth-v1'), netId, theirs.subarray(66, 98), nodeId, Buffer.alloc(32)]), privateKey)));
   await waitFor(0x02);
   return {
     id: nodeId.toString('hex'),
     /** DISCONNECT with reason 0 (none) and `message`, then close. */
     goodbye(message: string) {
       const text = Buffer.from(message);
-      socket.end(frame(0x07, Buffer.concat([Buffer.from([0, 0, text.length]), text])));
+      socket.end(rawFrame(0x07, Buffer.concat([Buffer.from([0, 0, text.length]), text])));
     },
   };
 }

@@ -9,6 +9,7 @@ import { createRandom } from '../../src/core/random.js';
 import { loadIdentity } from '../../src/net/index.js';
 import { NODE_KEY_FILE } from '../../src/node/index.js';
 import { openStore, restoreAddressBook } from '../../src/store/index.js';
+import { eachLine } from '../helpers/lines.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -38,7 +39,6 @@ function runAndKill(run: number, killMs: number, duringStartup: boolean): Promis
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const result: Run = { bans: [] };
-    let buffered = '';
     let stderr = '';
     const kill = () => setTimeout(() => child.kill('SIGKILL'), killMs);
     // A child that never gets ready is a failure, not a hang.
@@ -48,20 +48,15 @@ function runAndKill(run: number, killMs: number, duringStartup: boolean): Promis
       child.kill('SIGKILL');
     }, 20_000);
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const [word, a, b] = line.split(' ');
-        if (word === 'ban') result.bans.push(a!);
-        else if (word === 'id') {
-          result.id = a!;
-          if (duringStartup) kill();
-        } else if (word === 'ready') {
-          result.ready = { bans: Number(a), addresses: Number(b) };
-          if (!duringStartup) kill();
-        }
+    eachLine(child.stdout, (line) => {
+      const [word, a, b] = line.split(' ');
+      if (word === 'ban') result.bans.push(a!);
+      else if (word === 'id') {
+        result.id = a!;
+        if (duringStartup) kill();
+      } else if (word === 'ready') {
+        result.ready = { bans: Number(a), addresses: Number(b) };
+        if (!duringStartup) kill();
       }
     });
     child.on('exit', (code, signal) => {

@@ -14,6 +14,7 @@ import { authPayload, decodeHello, encodeAuth, encodeHello, networkIdOf } from '
 import { createRandom } from '../../src/core/random.js';
 import { oversizedAddrFrame, truncatedAddrFrame } from '../integration/attacker.js';
 import { runFor, settle, world, type World } from './helpers.js';
+import { rawFrame } from '../helpers/raw-frame.js';
 
 const NODE_IP = '10.1.0.1';
 
@@ -58,14 +59,6 @@ class RawMemoryPeer {
   }
 }
 
-/** A frame of `type` with `body`, its length field honest. */
-function frame(type: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const out = Buffer.alloc(5 + body.length);
-  out.writeUInt32BE(1 + body.length, 0);
-  out[4] = type;
-  out.set(body, 5);
-  return out;
-}
 
 /** How to make the node detect each offence; `ip` lets inbound/outbound differ (all raw peers dial in). */
 const provoke: Record<Offence, (w: World, node: Node, p: RawMemoryPeer) => Promise<void>> = {
@@ -88,7 +81,7 @@ const provoke: Record<Offence, (w: World, node: Node, p: RawMemoryPeer) => Promi
   },
   'unknown-message-type': async (w, _n, p) => {
     await p.handshake(w);
-    p.write(frame(0x50));
+    p.write(rawFrame(0x50));
   },
   'too-many-requests': async (w, node, p) => {
     node.handle('slow', () => new Promise<Uint8Array>(() => {})); // never answers

@@ -4,6 +4,7 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNode, type Node } from '../../src/node/index.js';
+import { rawFrame } from '../helpers/raw-frame.js';
 
 const IP = '127.70.0.1';
 let node: Node;
@@ -18,13 +19,6 @@ afterAll(() => node.stop());
 
 const netId = createHash('sha256').update('peerwarden/rawnet').digest();
 
-function frame(type: number, body: Buffer): Buffer {
-  const b = Buffer.alloc(5 + body.length);
-  b.writeUInt32BE(body.length + 1);
-  b[4] = type;
-  body.copy(b, 5);
-  return b;
-}
 
 /** A fresh identity and a well-formed HELLO for it. */
 function identity() {
@@ -35,7 +29,7 @@ function identity() {
   time.writeBigUInt64BE(BigInt(Date.now()));
   const ua = Buffer.from('raw/1');
   const hello = Buffer.concat([Buffer.from([0, 1]), netId, nodeId, nonce, time, Buffer.from([0, 0]), Buffer.alloc(8), Buffer.from([ua.length]), ua]);
-  return { nodeId, privateKey, hello: frame(0x01, hello) };
+  return { nodeId, privateKey, hello: rawFrame(0x01, hello) };
 }
 
 interface Peer {
@@ -91,7 +85,7 @@ describe('a raw peer refused by a node', () => {
     const me = identity();
     p.socket.write(me.hello);
     await p.waitFor(0x01);
-    p.socket.write(frame(0x02, Buffer.alloc(64, 1)));
+    p.socket.write(rawFrame(0x02, Buffer.alloc(64, 1)));
     expect(await p.disconnected).toBe(0x13);
   });
 
@@ -99,7 +93,7 @@ describe('a raw peer refused by a node', () => {
     const p = await rawPeer();
     p.socket.write(identity().hello);
     await p.waitFor(0x01);
-    p.socket.write(frame(0x03, Buffer.alloc(8)));
+    p.socket.write(rawFrame(0x03, Buffer.alloc(8)));
     expect(await p.disconnected).toBe(0x15);
   });
 
@@ -111,13 +105,13 @@ describe('a raw peer refused by a node', () => {
     p.socket.write(me.hello);
     expect(await p.disconnected).toBe(0x16);
     const q = await rawPeer();
-    q.socket.write(frame(0x02, Buffer.alloc(64)));
+    q.socket.write(rawFrame(0x02, Buffer.alloc(64)));
     expect(await q.disconnected).toBe(0x17);
   });
 
   it('a frame over 256 bytes before the handshake: 0x20 frame-too-large', async () => {
     const p = await rawPeer();
-    p.socket.write(frame(0x01, Buffer.alloc(300)));
+    p.socket.write(rawFrame(0x01, Buffer.alloc(300)));
     expect(await p.disconnected).toBe(0x20);
   });
 
@@ -127,11 +121,11 @@ describe('a raw peer refused by a node', () => {
     p.socket.write(me.hello);
     const theirs = await p.waitFor(0x01);
     const signed = Buffer.concat([Buffer.from('peerwarden-auth-v1'), netId, theirs.subarray(66, 98), me.nodeId, Buffer.alloc(32)]);
-    p.socket.write(frame(0x02, sign(null, signed, me.privateKey)));
+    p.socket.write(rawFrame(0x02, sign(null, signed, me.privateKey)));
     await p.waitFor(0x02);
     const count = Buffer.alloc(2);
     count.writeUInt16BE(1001);
-    p.socket.write(frame(0x06, count));
+    p.socket.write(rawFrame(0x06, count));
     expect(await p.disconnected).toBe(0x21);
     const penalty = node.history(me.nodeId.toString('hex')).find((e) => e.kind === 'peer:penalized');
     expect(penalty?.reason).toMatch(/high offence: addr-too-many/);

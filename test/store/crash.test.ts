@@ -10,6 +10,7 @@ import { AddressBook } from '../../src/core/addrbook/index.js';
 import { createRandom } from '../../src/core/random.js';
 import { loadAddressBook, openStore } from '../../src/store/index.js';
 import { applyBatch, BATCH_CLOCK, bookOptions } from './fixtures/crash-batches.js';
+import { eachLine } from '../helpers/lines.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Set PW_SEED to replay a failure: the seed decides when each child is killed. Every assertion
@@ -27,21 +28,15 @@ function runAndKill(dir: string, waitMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'crash-child.ts'), dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let lastCommitted = -1;
-    let buffered = '';
     let stderr = '';
     let killing = false;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const m = /^commit (\d+)$/.exec(line);
-        if (m) lastCommitted = Number(m[1]);
-        if (m && !killing) {
-          killing = true;
-          setTimeout(() => child.kill('SIGKILL'), waitMs);
-        }
+    eachLine(child.stdout, (line) => {
+      const m = /^commit (\d+)$/.exec(line);
+      if (m) lastCommitted = Number(m[1]);
+      if (m && !killing) {
+        killing = true;
+        setTimeout(() => child.kill('SIGKILL'), waitMs);
       }
     });
     child.on('exit', (code, signal) => {

@@ -1,23 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AddressBook } from '../../src/core/addrbook/index.js';
 import { createRandom } from '../../src/core/random.js';
 import { DATABASE_FILE, loadAddressBook, openStore, RESET_FLAG, SCHEMA_VERSION, StoreError, type ResetReport } from '../../src/store/index.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pw-open-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('pw-open-');
 
 const clock = { now: () => 1_700_000_000_000 };
 const fixedClock = { now: () => Date.UTC(2030, 0, 2, 3, 4, 5, 678) };

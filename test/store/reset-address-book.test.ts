@@ -1,10 +1,9 @@
 // --reset-address-book on damaged databases: everything readable but the address book is carried over, the damaged file is the untouched backup, the node key and id survive, and the log says so.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AddressBook } from '../../src/core/addrbook/index.js';
 import { createRandom } from '../../src/core/random.js';
 import { createNode, NODE_KEY_FILE } from '../../src/node/index.js';
@@ -22,17 +21,9 @@ import {
   type StoredPeer,
 } from '../../src/store/index.js';
 import { startCli } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pw-reset-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('pw-reset-');
 
 const clock = { now: () => 1_700_000_000_000 };
 const fixedClock = { now: () => Date.UTC(2030, 0, 2, 3, 4, 5, 678) };
