@@ -1,19 +1,26 @@
 // `peerwarden sim`: runs simulator scenarios, prints a summary table (progress on a terminal), writes results.json and SVG charts.
 
 import { resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { formatMetric } from '../sim/format.js';
 import { NETWORK_PARAMS, paramsHelp, parseAssignments, SimParamError } from '../sim/params.js';
 import { plan, resultsJson, resultsOf, runScenario, writeOutputs, type RunCost, type ScenarioResult } from '../sim/run.js';
+import { SimInvariantError } from '../sim/simulation.js';
 import type { Scenario } from '../sim/scenario.js';
 import { SCENARIOS, findScenario } from '../sim/scenarios/index.js';
 import { flagsHelp, parseArgs, type FlagSpec } from './args.js';
 import type { CliIo } from './io.js';
 import { formatBytes, renderTable } from './table.js';
 
-/** The most nodes the CLI accepts: each costs about 0.6 MB and a few ms of CPU per virtual minute. */
-export const MAX_CLI_NODES = 5000;
+/**
+ * The most nodes the CLI accepts: the address plan has 20,000 /16s for honest nodes (Zipf plan:
+ * far fewer than one per node; distinctGroups=true needs one each), and each node takes about 0.5 MB.
+ */
+export const MAX_CLI_NODES = 50_000;
 export const DEFAULT_OUT_DIR = 'sim-results';
+/** Heap a simulated node takes at most in the runs measured (books of a few thousand addresses), with V8's slack. */
+const HEAP_PER_NODE_BYTES = 600 * 1024;
 
 const FLAGS: Record<string, FlagSpec> = {
   nodes: { kind: 'int', value: 'N', short: 'n', help: 'honest nodes to simulate (default: per scenario)' },
@@ -59,6 +66,13 @@ function wrap(text: string, width: number, indent: string): string {
   }
   if (line) lines.push(indent + line);
   return lines.join('\n');
+}
+
+/** 1234567 → "1.2M". */
+function formatRate(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)}k`;
+  return n.toFixed(0);
 }
 
 function summaryText(r: ScenarioResult, cost: RunCost): string {
@@ -124,6 +138,12 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
+  // A large network needs more heap than V8 gives by default (about 4 GiB): say so before running out.
+  const largest = Math.max(...scenarios.map((x) => nodes ?? x.defaultNodes));
+  const heapLimit = getHeapStatistics().heap_size_limit;
+  if (largest * HEAP_PER_NODE_BYTES > heapLimit) {
+    io.err(`peerwarden sim: ${largest} nodes may need more than the ${formatBytes(heapLimit)} of heap this process may use; run with NODE_OPTIONS=--max-old-space-size=7168 (MiB) or more\n`);
+  }
   const json = flags.json === true;
   const progress = (flags.progress as boolean | undefined) ?? (Boolean(process.stderr.isTTY) && !json);
   const outDir = resolve((flags.out as string | undefined) ?? DEFAULT_OUT_DIR);
@@ -133,13 +153,22 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
   for (const s of scenarios) {
     const started = performance.now();
     let lastDraw = 0;
+    let lastEvents = 0;
+    let lastAt = started;
     const onProgress = progress
-      ? (elapsed: number, total: number) => {
+      ? (elapsed: number, total: number, info?: { nodes: number; events: number }) => {
           const now = performance.now();
           if (now - lastDraw < 200 && elapsed < total) return;
           lastDraw = now;
           const pct = Math.min(100, (elapsed / total) * 100);
-          io.err(`\r\x1b[K  ${s.name}: ${formatDuration(elapsed)} of ${formatDuration(total)} virtual (${pct.toFixed(0)}%), ${((now - started) / 1000).toFixed(1)} s`);
+          let extra = '';
+          if (info) {
+            const rate = now > lastAt ? ((info.events - lastEvents) * 1000) / (now - lastAt) : 0;
+            extra = `, ${info.nodes.toLocaleString('en-US')} nodes, ${formatRate(rate)} events/s`;
+            lastEvents = info.events;
+            lastAt = now;
+          }
+          io.err(`\r\x1b[K  ${s.name}: ${formatDuration(elapsed)} of ${formatDuration(total)} virtual (${pct.toFixed(0)}%)${extra}, ${((now - started) / 1000).toFixed(1)} s`);
         }
       : undefined;
     let run: Awaited<ReturnType<typeof runScenario>>;
@@ -147,7 +176,8 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
       run = await runScenario(s, { seed, ...(nodes !== undefined ? { nodes } : {}), ...(durationMs !== undefined ? { durationMs } : {}), assignments, ...(onProgress ? { onProgress } : {}) });
     } catch (err) {
       if (progress) io.err('\r\x1b[K');
-      io.err(`peerwarden sim: scenario ${s.name} failed: ${(err as Error).stack ?? String(err)}\n`);
+      if (err instanceof SimInvariantError) io.err(`peerwarden sim: scenario ${s.name} stopped: ${err.message}\n`);
+      else io.err(`peerwarden sim: scenario ${s.name} failed: ${(err as Error).stack ?? String(err)}\n`);
       return 1;
     }
     if (progress) io.err('\r\x1b[K');

@@ -32,7 +32,7 @@ export interface HubVisit {
 }
 
 /**
- * A client of rendezvous hubs (DESIGN §10). A visit is a short connection: the handshake tells the
+ * A client of rendezvous hubs. A visit is a short connection: the handshake tells the
  * hub where we listen (observed IP + HELLO port), an ADDR announces our own endpoints, a GETADDR
  * fetches what the hub knows, then we say goodbye. The hub's addresses are hearsay: they enter the
  * book dated 2 h back with the hub's IP as source, like any gossip.

@@ -2,7 +2,8 @@
 export type { AddressSink, LearnedAddress, Provenance, Visitor, VisitSession } from './types.js';
 export { systemResolver, resolveHost, isIpLiteral, ResolveError, type HostResolver } from './resolver.js';
 export { SeedSource, SEED_RETRY_BASE_MS, SEED_RETRY_MAX_MS, SEED_MIN_INTERVAL_MS, type SeedSpec, type SeedResult, type SeedSourceOptions } from './seeds.js';
-export { relayTargets, RELAY_FANOUT, RELAY_ROTATE_MS } from './relay-targets.js';
+export { RelayTargetPicker, EndpointIds, nodeId64, RELAY_FANOUT, RELAY_ROTATE_MS, type Id64, type RelayCandidate } from './relay-targets.js';
+export { RollingBloom } from './rolling-bloom.js';
 export { GetAddrCache, getAddrAnswerSize, GETADDR_MAX_ADDRESSES, GETADDR_MAX_PERCENT, GETADDR_MIN_ADDRESSES, GETADDR_CACHE_LIFETIME_MS, GETADDR_CACHE_JITTER_MS, type CacheableBook } from './getaddr-cache.js';
 export {
   PeerExchange,

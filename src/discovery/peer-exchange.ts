@@ -1,13 +1,14 @@
 // Peer exchange (GETADDR/ADDR) with Bitcoin Core's addr-relay rules: limits, rate limiting, the cache, relaying.
 
-import { formatEndpoint, isAcceptable, type Endpoint } from '../core/address/index.js';
+import { isAcceptable, type Endpoint } from '../core/address/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Random } from '../core/random.js';
 import type { Offence } from '../core/reputation/index.js';
 import { createAddrRelayBucket, GETADDR_CREDIT, type TokenBucket } from '../core/ratelimit/index.js';
 import type { AddrEntry } from '../wire/control-codec.js';
 import { GetAddrCache, GETADDR_MAX_ADDRESSES, type CacheableBook } from './getaddr-cache.js';
-import { relayTargets } from './relay-targets.js';
+import { EndpointIds, insertBest, nodeId64, RELAY_FANOUT, RelayTargetPicker } from './relay-targets.js';
+import { DEFAULT_KNOWN_CAPACITY, RollingBloom } from './rolling-bloom.js';
 import type { AddressSink, LearnedAddress } from './types.js';
 
 /** An ADDR with more entries than this is misbehaviour (Core; also the wire limit). */
@@ -22,8 +23,29 @@ export const RELAY_MAX_AGE_MS = 10 * 60_000;
 const MIN_SANE_TIME_MS = 100_000_000 * 1000;
 const FUTURE_SLACK_MS = 10 * 60_000;
 const STALE_AGE_MS = 5 * 24 * 60 * 60_000;
-/** Addresses remembered per peer as known to it (Core's m_addr_known), so we do not echo them back. */
-const KNOWN_PER_PEER = 5000;
+/** Addresses remembered per peer as known to it (Core's m_addr_known, a rolling Bloom filter), so we do not echo them back. */
+const KNOWN_PER_PEER = DEFAULT_KNOWN_CAPACITY;
+
+/**
+ * Whether an IP is of a class the book accepts: a pure function of the text, asked for every
+ * gossiped address, so its answers are kept (bounded; the simulator's thousands of nodes share it).
+ */
+const ACCEPTABLE_CACHE_LIMIT = 1 << 16;
+const acceptableCache = [new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>()];
+function acceptable(ip: string, allowPrivate: boolean, allowLoopback: boolean): boolean {
+  const cache = acceptableCache[(allowPrivate ? 1 : 0) + (allowLoopback ? 2 : 0)]!;
+  let ok = cache.get(ip);
+  if (ok === undefined) {
+    try {
+      ok = isAcceptable(ip, { allowPrivate, allowLoopback });
+    } catch {
+      ok = false;
+    }
+    if (cache.size >= ACCEPTABLE_CACHE_LIMIT) cache.clear();
+    cache.set(ip, ok);
+  }
+  return ok;
+}
 
 /** The connection as peer exchange sees it. */
 export interface ExchangePeer {
@@ -50,7 +72,7 @@ export interface PeerExchangeOptions {
   allowLoopback?: boolean;
   /** Our listening endpoints worth announcing (specific, acceptable IPs); called at each connection. */
   selfEndpoints(): Endpoint[];
-  /** Hub mode (DESIGN §10): answer GETADDR to everyone, uncached, up to 1000 addresses; relay nothing. */
+  /** Hub mode (a rendezvous hub): answer GETADDR to everyone, uncached, up to 1000 addresses; relay nothing. */
   hub?: boolean;
   /** 32 secret bytes keying relay-target choice; drawn from `random` when omitted. */
   relayKey?: Uint8Array;
@@ -78,11 +100,21 @@ export interface ExchangeCounters {
 
 interface PeerState {
   peer: ExchangePeer;
+  /** Order of connection (a later peer has a higher number), and whether it has gone since. */
+  readonly seq: number;
+  gone: boolean;
+  /** The peer's 64-bit id (from its node id): what relay-target choice hashes. */
+  readonly hi: number;
+  readonly lo: number;
   bucket: TokenBucket;
   /** We sent GETADDR and its answer has not come yet: addresses in it are not relayed. */
   getAddrPending: boolean;
   getAddrAnswered: boolean;
-  known: Set<string>;
+  /** Addresses this peer knows (it told us, or we told it), by endpoint id. */
+  known: RollingBloom;
+  /** The id of the endpoint it listens on (never relay a node its own address); -1 when it does not listen. */
+  listenHi: number;
+  listenLo: number;
 }
 
 export interface AddrOutcome {
@@ -94,14 +126,30 @@ export interface AddrOutcome {
   relayed: number;
 }
 
-function remember(known: Set<string>, key: string): void {
-  if (known.has(key)) return;
-  known.add(key);
-  if (known.size > KNOWN_PER_PEER) known.delete(known.values().next().value as string);
+/**
+ * The relay targets of an address: its best 3 peers (so that excluding the source still leaves 2)
+ * with their hashes, and the newest peer they were chosen among. The same address reaches a node
+ * again and again as it spreads, from different peers; the entry stays exact as peers come and go:
+ * a newcomer is hashed and ranked against the 3, and only the departure of one of the 3 (or a new
+ * 24-hour period) makes it be computed again over every peer.
+ */
+interface CachedTargets {
+  period: number;
+  seq: number;
+  top: PeerState[];
+  values: number[];
+}
+
+/** Addresses whose targets are remembered at most (the cache is emptied when it is full). */
+const TARGET_CACHE_LIMIT = 256;
+
+/** Notes that the peer knows the address whose id `ids` holds now. */
+function remember(known: RollingBloom, ids: EndpointIds): void {
+  if (!known.has(ids.hi, ids.lo)) known.add(ids.hi, ids.lo);
 }
 
 /**
- * The addr-relay rules of DESIGN §4, per connection:
+ * The addr-relay rules, per connection:
  * - ADDR over 1000 entries: a high offence, nothing taken from it;
  * - a token bucket per peer (0.1/s, burst 1000, starting at 1 so a self-announcement passes,
  *   +1000 when we send GETADDR): entries beyond it are dropped and counted;
@@ -136,11 +184,22 @@ export class PeerExchange {
   #o: PeerExchangeOptions;
   #peers = new Map<string, PeerState>();
   #cache: GetAddrCache;
-  #relayKey: Uint8Array;
+  #picker: RelayTargetPicker;
+  #ids: EndpointIds;
+  #targets = new Map<number, CachedTargets>();
+  /** Peers in order of connection (gone ones dropped now and then), and the last connection number given. */
+  #order: PeerState[] = [];
+  #seq = 0;
+  readonly #allowPrivate: boolean;
+  readonly #allowLoopback: boolean;
 
   constructor(options: PeerExchangeOptions) {
     this.#o = options;
-    this.#relayKey = options.relayKey ?? options.random.bytes(32);
+    const relayKey = options.relayKey ?? options.random.bytes(32);
+    this.#picker = new RelayTargetPicker(relayKey);
+    this.#ids = new EndpointIds(relayKey);
+    this.#allowPrivate = !!options.allowPrivate;
+    this.#allowLoopback = !!options.allowLoopback;
     this.#cache = new GetAddrCache({
       book: options.book,
       random: options.random,
@@ -152,14 +211,7 @@ export class PeerExchange {
   /** Whether an address may be stored or gossiped at all. */
   isGossipable(ep: Endpoint): boolean {
     if (ep.port === 0) return false;
-    const { allowPrivate, allowLoopback } = this.#o;
-    let ok: boolean;
-    try {
-      ok = isAcceptable(ep.ip, { allowPrivate: !!allowPrivate, allowLoopback: !!allowLoopback });
-    } catch {
-      return false;
-    }
-    return ok && !this.#o.isBanned(ep.ip) && !this.#o.isDiscouraged(ep.ip);
+    return acceptable(ep.ip, this.#allowPrivate, this.#allowLoopback) && !this.#o.isBanned(ep.ip) && !this.#o.isDiscouraged(ep.ip);
   }
 
   /**
@@ -168,7 +220,26 @@ export class PeerExchange {
    */
   peerConnected(peer: ExchangePeer): void {
     const now = this.#o.clock.now();
-    this.#peers.set(peer.id, { peer, bucket: createAddrRelayBucket(now), getAddrPending: false, getAddrAnswered: false, known: new Set() });
+    const { hi, lo } = nodeId64(peer.id);
+    const listen = peer.listenEndpoint ? this.#ids.of(peer.listenEndpoint) : undefined;
+    const st: PeerState = {
+      peer,
+      seq: ++this.#seq,
+      gone: false,
+      hi,
+      lo,
+      bucket: createAddrRelayBucket(now),
+      getAddrPending: false,
+      getAddrAnswered: false,
+      known: new RollingBloom(KNOWN_PER_PEER),
+      listenHi: listen ? listen.hi : -1,
+      listenLo: listen ? listen.lo : -1,
+    };
+    const old = this.#peers.get(peer.id);
+    if (old) old.gone = true;
+    this.#peers.set(peer.id, st);
+    this.#order.push(st);
+    if (this.#order.length > 2 * this.#peers.size + 16) this.#order = this.#order.filter((x) => !x.gone);
   }
 
   /**
@@ -182,7 +253,7 @@ export class PeerExchange {
     const now = this.#o.clock.now();
     const listen = peer.listenEndpoint;
     if (listen && this.isGossipable(listen)) {
-      remember(state.known, formatEndpoint(listen));
+      remember(state.known, this.#ids.of(listen));
       this.#o.sink.add([{ endpoint: listen, time: now }], {
         origin: peer.direction === 'inbound' ? 'inbound' : 'exchange',
         source: peer.remoteEndpoint.ip,
@@ -192,20 +263,23 @@ export class PeerExchange {
       });
       // An inbound peer's HELLO port is its self-announcement: relay it as Core relays a fresh one-entry ADDR.
       if (peer.direction === 'inbound') {
-        const n = this.#relay(peer.id, [{ endpoint: listen, services: 0n, time: now }], now);
+        const n = this.#relay(state, [{ endpoint: listen, services: 0n, time: now }], now);
         this.counters.addrRelayed += n;
       }
     }
     if (peer.direction === 'outbound') {
       const own = this.#o.selfEndpoints().filter((e) => this.isGossipable(e));
       if (own.length > 0) {
-        for (const e of own) remember(state.known, formatEndpoint(e));
+        for (const e of own) remember(state.known, this.#ids.of(e));
         if (peer.sendAddr(own.map((endpoint) => ({ endpoint, services: 0n, time: now })))) this.counters.addressesSent += own.length;
       }
     }
   }
 
   peerDisconnected(id: string): void {
+    const st = this.#peers.get(id);
+    if (!st) return;
+    st.gone = true;
     this.#peers.delete(id);
   }
 
@@ -229,24 +303,21 @@ export class PeerExchange {
     this.counters.addrReceived += entries.length;
     const { clock, random } = this.#o;
     const now = clock.now();
-    // Shuffle first (Core): a peer cannot choose which of its entries survive the rate limit.
-    const order = entries.slice();
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = random.int(i + 1);
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    // The rate limit lets a random subset through, in random order (Core shuffles the message first):
+    // a peer cannot choose which of its entries survive. Only the survivors are drawn — a partial
+    // Fisher–Yates shuffle — so a flood of 1000 costs as much as the few entries the bucket admits.
+    const n = entries.length;
+    const granted = st.bucket.takeUpTo(now, n);
+    out.rateLimited = n - granted;
+    const order = granted === n ? shuffled(entries, random) : randomSubset(entries, granted, random);
     const mayRelay = entries.length <= RELAY_MAX_ENTRIES && !st.getAddrPending;
     const accepted: LearnedAddress[] = [];
     const relay: AddrEntry[] = [];
+    const ids = this.#ids;
     for (const e of order) {
-      if (!st.bucket.take(now, 1)) {
-        out.rateLimited++;
-        continue;
-      }
       let time = e.time;
       if (time <= MIN_SANE_TIME_MS || time > now + FUTURE_SLACK_MS) time = now - STALE_AGE_MS;
-      const key = formatEndpoint(e.endpoint);
-      remember(st.known, key);
+      remember(st.known, ids.of(e.endpoint));
       if (!this.isGossipable(e.endpoint)) {
         out.refused++;
         continue;
@@ -266,7 +337,7 @@ export class PeerExchange {
         peerId: id,
       });
     }
-    if (relay.length > 0) out.relayed = this.#relay(id, relay, now);
+    if (relay.length > 0) out.relayed = this.#relay(st, relay, now);
     this.counters.addrRateLimited += out.rateLimited;
     this.counters.addrRefused += out.refused;
     this.counters.addrAdded += out.added;
@@ -298,7 +369,7 @@ export class PeerExchange {
       ? this.#o.book.getAddresses({ max: GETADDR_MAX_ADDRESSES }).filter((e) => keep(e.endpoint))
       : this.#cache.get(now, keep);
     const entries: AddrEntry[] = list.slice(0, MAX_ADDR_ENTRIES).map((e) => ({ endpoint: e.endpoint, services: e.services, time: e.time }));
-    for (const e of entries) remember(st.known, formatEndpoint(e.endpoint));
+    for (const e of entries) remember(st.known, this.#ids.of(e.endpoint));
     // Always answer, even with nothing: a hub visitor waits for this message and can leave at once.
     st.peer.sendAddr(entries);
     this.counters.getaddrAnswered++;
@@ -306,34 +377,93 @@ export class PeerExchange {
     return entries.length;
   }
 
+  /** The best 3 relay targets of an address now (see CachedTargets). */
+  #topTargets(hi: number, lo: number, now: number): PeerState[] {
+    const key = hi * 2 ** 21 + (lo >>> 11);
+    const address = { hi, lo };
+    const period = RelayTargetPicker.period(address, now);
+    const picker = this.#picker;
+    let c = this.#targets.get(key);
+    if (c !== undefined && c.period === period && !c.top.some((st) => st.gone)) {
+      if (c.seq < this.#seq) {
+        // Peers that came since: rank them against the 3 (newest last, as a full pass meets them).
+        const order = this.#order;
+        let i = order.length;
+        while (i > 0 && order[i - 1]!.seq > c.seq) i--;
+        picker.prepare(address, now);
+        for (; i < order.length; i++) {
+          const st = order[i]!;
+          if (!st.gone) insertBest(c.top, c.values, st, picker.score(st), RELAY_FANOUT + 1);
+        }
+        c.seq = this.#seq;
+      }
+      return c.top;
+    }
+    if (this.#targets.size >= TARGET_CACHE_LIMIT) this.#targets.clear();
+    const { best, values } = picker.pickScored(address, now, this.#peers.values(), undefined, RELAY_FANOUT + 1);
+    c = { period, seq: this.#seq, top: best, values };
+    this.#targets.set(key, c);
+    return c.top;
+  }
+
   /** Relays fresh addresses to 2 peers each (never back to the source, never to a peer that knows them). */
-  #relay(sourceId: string, entries: readonly AddrEntry[], now: number): number {
+  #relay(source: PeerState, entries: readonly AddrEntry[], now: number): number {
     // A hub relays nothing: it hands its whole book to anyone who asks, and its connections are
     // short visits that take the first ADDR they receive as the answer to their GETADDR — a relayed
     // one-entry ADDR arriving first would cut a visitor's answer down to that one address.
-    if (this.#o.hub) return 0;
-    const candidates = [...this.#peers.keys()].filter((p) => p !== sourceId).sort();
-    if (candidates.length === 0) return 0;
-    const batches = new Map<string, AddrEntry[]>();
+    if (this.#o.hub || this.#peers.size < 2) return 0;
+    const ids = this.#ids;
+    let batches: Map<PeerState, AddrEntry[]> | undefined;
     for (const e of entries) {
-      const key = formatEndpoint(e.endpoint);
-      for (const target of relayTargets(this.#relayKey, key, now, candidates)) {
-        const st = this.#peers.get(target)!;
-        if (st.known.has(key)) continue;
+      const { hi, lo } = ids.of(e.endpoint);
+      let chosen = 0;
+      for (const st of this.#topTargets(hi, lo, now)) {
+        if (st === source) continue;
+        if (++chosen > RELAY_FANOUT) break;
+        if (st.known.has(hi, lo)) continue;
         // Never tell a node about itself.
-        const listen = st.peer.listenEndpoint;
-        if (listen && formatEndpoint(listen) === key) continue;
-        remember(st.known, key);
-        let batch = batches.get(target);
-        if (!batch) batches.set(target, (batch = []));
+        if (st.listenHi === hi && st.listenLo === lo) continue;
+        st.known.add(hi, lo);
+        batches ??= new Map();
+        let batch = batches.get(st);
+        if (!batch) batches.set(st, (batch = []));
         batch.push(e);
       }
     }
+    if (!batches) return 0;
     let sent = 0;
-    for (const [target, batch] of batches) {
-      if (this.#peers.get(target)!.peer.sendAddr(batch)) sent += batch.length;
+    for (const [st, batch] of batches) {
+      if (st.peer.sendAddr(batch)) sent += batch.length;
     }
     this.counters.addressesSent += sent;
     return sent;
   }
+}
+
+/** The entries in a uniformly random order (a copy). */
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const order = items.slice();
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/**
+ * `k` entries drawn uniformly without replacement, in random order: the first `k` steps of a
+ * Fisher–Yates shuffle from the front, with the swaps kept in a map instead of a copy of the array.
+ */
+function randomSubset<T>(items: readonly T[], k: number, random: Random): T[] {
+  if (k <= 0) return [];
+  const n = items.length;
+  const swapped = new Map<number, number>();
+  const out: T[] = [];
+  for (let i = 0; i < k; i++) {
+    const j = i + random.int(n - i);
+    const at = swapped.get(j) ?? j;
+    swapped.set(j, swapped.get(i) ?? i);
+    out.push(items[at]!);
+  }
+  return out;
 }

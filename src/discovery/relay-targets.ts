@@ -1,6 +1,7 @@
-// Which peers a fresh address is relayed to: 2 per address, chosen by a keyed hash that rotates every 24 h.
+// Which peers a fresh address is relayed to: 2 per address, chosen by a keyed SipHash that rotates every 24 h (Core's RelayAddress).
 
-import { sha256 } from '../core/hash/index.js';
+import type { Endpoint } from '../core/address/index.js';
+import { SipHasher } from './siphash.js';
 
 /** Peers each relayed address goes to (Core's RelayAddress: 2 for reachable addresses). */
 export const RELAY_FANOUT = 2;
@@ -11,43 +12,139 @@ export const RELAY_FANOUT = 2;
  */
 export const RELAY_ROTATE_MS = 24 * 60 * 60_000;
 
-const utf8 = new TextEncoder();
-/** Message scratch: the head bytes, then the text; grown when a message is longer. */
-let scratch = new Uint8Array(256);
+/** A 64-bit value as its two unsigned 32-bit halves. */
+export interface Id64 {
+  readonly hi: number;
+  readonly lo: number;
+}
 
-/** SHA-256(head ‖ utf8(text)); head is the secret key or a digest. */
-function digest(head: Uint8Array, text: string): Uint8Array {
-  const need = head.length + 3 * text.length;
-  if (scratch.length < need) scratch = new Uint8Array(2 * need);
-  scratch.set(head, 0);
-  const { written } = utf8.encodeInto(text, scratch.subarray(head.length));
-  return sha256(scratch, head.length + written);
+/** A relay candidate: a peer and its 64-bit id (from its node id). */
+export type RelayCandidate = Id64;
+
+const SECONDS_PER_PERIOD = RELAY_ROTATE_MS / 1000;
+
+
+/** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /**
- * The first 48 bits of SHA-256(head ‖ utf8(text)): plenty to order a few hundred peers, and exact
- * as a JS number. The core's lean SHA-256, not node:crypto: the simulator relays millions of
- * addresses, and a createHash call costs about a microsecond before it hashes a byte.
+ * The 64-bit id of a peer's node id: what relay-target choice hashes (under its secret key) for
+ * each candidate, as Core hashes a peer's NodeId. Stable across reconnections of the same node.
  */
-function hash48(head: Uint8Array, text: string): number {
-  const d = digest(head, text);
-  return ((d[0]! << 8) | d[1]!) * 2 ** 32 + (((d[2]! << 24) | (d[3]! << 16) | (d[4]! << 8) | d[5]!) >>> 0);
+export function nodeId64(nodeId: string): Id64 {
+  let a = 0x811c9dc5;
+  let b = 0x2545f491;
+  for (let i = 0; i < nodeId.length; i++) {
+    const c = nodeId.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul((b ^ c) + 0x7f4a7c15, 0x5bd1e995);
+  }
+  const hi = fmix32(a ^ Math.imul(b, 0x27d4eb2d));
+  return { hi, lo: fmix32(b ^ hi) };
 }
 
 /**
- * The relay targets of one address: the `count` candidates with the lowest keyed hash of (address,
- * 24-hour period, candidate). Deterministic for a given key, so tests and the simulator replay; the
- * key is secret, so other nodes cannot predict or steer the choice.
+ * Keyed 64-bit ids of endpoints, computed from the endpoint's text without parsing it: how peer
+ * exchange names addresses in its hot paths (relay choice, known-address filters) instead of
+ * formatting and comparing strings. The seeds are secret, so nobody can craft colliding addresses.
  */
-export function relayTargets(key: Uint8Array, address: string, now: number, candidates: readonly string[], count = RELAY_FANOUT): string[] {
-  if (candidates.length <= count) return [...candidates];
-  const offset = hash48(key, `offset|${address}`) % RELAY_ROTATE_MS;
-  const period = Math.floor((now + offset) / RELAY_ROTATE_MS);
-  // One digest of (key, address, period); each candidate then costs one short hash over it.
-  const prefix = digest(key, `${address}|${period}`);
-  return candidates
-    .map((c) => ({ c, h: hash48(prefix, c) }))
-    .sort((a, b) => a.h - b.h || (a.c < b.c ? -1 : 1))
-    .slice(0, count)
-    .map((x) => x.c);
+export class EndpointIds {
+  /** The last id computed (two outputs without an object per call). */
+  hi = 0;
+  lo = 0;
+  readonly #seedA: number;
+  readonly #seedB: number;
+
+  constructor(key: Uint8Array) {
+    const u32 = (i: number) => (key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24)) >>> 0;
+    this.#seedA = u32(16);
+    this.#seedB = u32(20) ^ 0x9e3779b9;
+  }
+
+  /** Sets `hi`/`lo` to the id of `ep` and returns `this`. Canonical endpoint text gives one id per endpoint. */
+  of(ep: Endpoint): this {
+    const ip = ep.ip;
+    let a = this.#seedA;
+    let b = this.#seedB;
+    for (let i = 0; i < ip.length; i++) {
+      const c = ip.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul((b ^ c) + 0x7f4a7c15, 0x5bd1e995);
+    }
+    a = Math.imul(a ^ ep.port, 0x01000193);
+    b = Math.imul(b ^ (ep.port * 0x10001), 0x5bd1e995);
+    this.hi = fmix32(a ^ Math.imul(b, 0x27d4eb2d));
+    this.lo = fmix32(b ^ this.hi);
+    return this;
+  }
+}
+
+/**
+ * Picks relay targets as Bitcoin Core does: hash (address, its 24-hour period) once under a secret
+ * SipHash key, then each candidate's id with it, and keep the `count` highest. One SipHash word
+ * per candidate and no sort: linear in the number of peers. The same key, address, period and
+ * candidates give the same choice, so re-announcing an address within a day reaches no one new.
+ */
+export class RelayTargetPicker {
+  readonly #base: SipHasher;
+  readonly #addr: SipHasher;
+
+  constructor(key: Uint8Array) {
+    this.#base = SipHasher.keyed(key);
+    this.#addr = SipHasher.keyed(key);
+  }
+
+  /** The 24-hour period the address is in at `now` (each address rotates at its own offset, as Core adds the address hash to the time). */
+  static period(address: Id64, now: number): number {
+    return Math.floor((Math.floor(now / 1000) + (address.lo % SECONDS_PER_PERIOD)) / SECONDS_PER_PERIOD);
+  }
+
+  /** Up to `count` candidates (never `exclude`) with the highest keyed hash for this address and period, best first. */
+  pick<T extends RelayCandidate>(address: Id64, now: number, candidates: Iterable<T>, exclude?: T, count = RELAY_FANOUT): T[] {
+    return this.pickScored(address, now, candidates, exclude, count).best;
+  }
+
+  /** Like pick, with each pick's hash (what an incremental update compares new candidates against). */
+  pickScored<T extends RelayCandidate>(address: Id64, now: number, candidates: Iterable<T>, exclude?: T, count = RELAY_FANOUT): { best: T[]; values: number[] } {
+    const best: T[] = [];
+    const values: number[] = [];
+    if (count <= 0) return { best, values };
+    this.prepare(address, now);
+    for (const c of candidates) if (c !== exclude) insertBest(best, values, c, this.score(c), count);
+    return { best, values };
+  }
+
+  /** Keys the hasher for one address at `now`: score() then hashes candidates for it. */
+  prepare(address: Id64, now: number): void {
+    const period = RelayTargetPicker.period(address, now);
+    this.#addr.copyFrom(this.#base).write(address.hi, address.lo).write(Math.floor(period / 2 ** 32), period >>> 0);
+  }
+
+  /** The keyed hash of a candidate for the prepared address (top 53 bits). */
+  score(c: RelayCandidate): number {
+    return this.#addr.hashWith53(c.hi, c.lo);
+  }
+}
+
+/**
+ * Inserts `c` with hash `v` into `best` (at most `count`, highest first, `values` alongside) if it
+ * ranks; on a tie the earlier candidate stays ahead.
+ */
+export function insertBest<T>(best: T[], values: number[], c: T, v: number, count: number): void {
+  if (best.length === count && v <= values[count - 1]!) return;
+  let i = best.length < count ? best.length : count - 1;
+  while (i > 0 && values[i - 1]! < v) {
+    best[i] = best[i - 1]!;
+    values[i] = values[i - 1]!;
+    i--;
+  }
+  best[i] = c;
+  values[i] = v;
 }

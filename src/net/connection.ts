@@ -6,18 +6,20 @@ import type { Random } from '../core/random.js';
 import type { Offence } from '../core/reputation/penalties.js';
 import { PeerGoneError } from '../core/requests/errors.js';
 import { decodeMessage, decodeRequest, decodeResponse, encodeMessage, encodeRequest, encodeResponse } from '../wire/app-codec.js';
-import { FIRST_EXTENSION_TYPE, MessageType, PRE_HANDSHAKE_MAX_FRAME_BYTES, ResponseStatus } from '../wire/constants.js';
+import { FIRST_EXTENSION_TYPE, MAX_ADDR_ENTRIES, MessageType, PRE_HANDSHAKE_MAX_FRAME_BYTES, ResponseStatus } from '../wire/constants.js';
 import { decodeAddr, decodeGetAddr, decodePing, decodePong, encodeAddr, encodeGetAddr, encodePong, type AddrEntry } from '../wire/control-codec.js';
 import { FrameDecoder } from '../wire/decoder.js';
 import { EncodeError, FrameTooLargeError, MalformedMessageError } from '../wire/errors.js';
 import type { EncodedFrame } from '../wire/frame.js';
-import { encodeDisconnect, readDisconnect } from '../wire/handshake-codec.js';
+import { encodeAuth, encodeDisconnect, readDisconnect } from '../wire/handshake-codec.js';
 import { topicText } from '../wire/topic.js';
 import { reasonCode, reasonName, type DisconnectReason } from '../wire/reasons.js';
-import type { CloseInfo, ResponseStatusName } from './events.js';
-import { Handshake, type HandshakeParams } from './handshake.js';
+import type { CloseInfo, ResponseStatusName } from './close-info.js';
+import { Handshake, type HandshakeOutcome, type HandshakeParams } from './handshake.js';
 import { KeepAlive, type KeepAliveHooks } from './keepalive.js';
-import { OutboundQueue, type Priority } from './outbound-queue.js';
+import { AUTH_WIRE_BYTES, addrWireBytes, disconnectWireBytes, FRAME, GETADDR_WIRE_BYTES, helloWireBytes, isMessageLink, NONCE_WIRE_BYTES, type WireMessage } from './message-link.js';
+import { MessageWire, type FrameSink } from './message-wire.js';
+import { OutboundQueue, type EnqueueResult, type Priority } from './outbound-queue.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type RequestRouter } from './requests.js';
 import type { SendBudget } from './send-budget.js';
 import type { Link } from './transport.js';
@@ -89,6 +91,38 @@ export interface RequestOptions {
 
 const statusName: Record<ResponseStatusName, 0 | 1 | 2> = { ok: ResponseStatus.OK, error: ResponseStatus.ERROR, 'unknown-topic': ResponseStatus.UNKNOWN_TOPIC };
 
+/** The largest u32 (ADDR times are u32 seconds on the wire). */
+const MAX_U32 = 0xffffffff;
+
+/**
+ * Large ADDR messages sent again and again as the same array (a flood, a cached GETADDR answer)
+ * are checked and measured once: on a message link the receiver gets the array itself, so an
+ * array handed to sendAddr is not changed afterwards anyway.
+ */
+const largeAddr = new WeakMap<readonly AddrEntry[], { entries: readonly AddrEntry[]; size: number }>();
+const LARGE_ADDR = 64;
+
+/** The message an ADDR of `entries` becomes on a message link. */
+function addrMessage(entries: readonly AddrEntry[]): WireMessage {
+  if (entries.length < LARGE_ADDR) return { t: MessageType.ADDR, entries: wireTimes(entries), size: addrWireBytes(entries) };
+  let known = largeAddr.get(entries);
+  if (!known) largeAddr.set(entries, (known = { entries: wireTimes(entries), size: addrWireBytes(entries) }));
+  return { t: MessageType.ADDR, entries: known.entries, size: known.size };
+}
+
+/** ADDR entries as the receiver would decode them: times in whole seconds, clamped to a u32 (the array itself when nothing changes). */
+function wireTimes(entries: readonly AddrEntry[]): readonly AddrEntry[] {
+  const exact = (t: number) => Math.min(MAX_U32, Math.max(0, Math.floor(t / 1000))) * 1000;
+  let same = true;
+  for (const e of entries) {
+    if (e.time !== exact(e.time)) {
+      same = false;
+      break;
+    }
+  }
+  return same ? entries : entries.map((e) => ({ endpoint: e.endpoint, services: e.services, time: exact(e.time) }));
+}
+
 /**
  * One connection. Created by the ConnectionManager around a Link; handshakes at once and is
  * handed to the application only once authenticated ('open'). Handles to a connection that has
@@ -119,7 +153,9 @@ export class Connection {
   #owner: ConnectionOwner;
   #link: Link;
   #decoder: FrameDecoder;
-  #queue: OutboundQueue<Connection>;
+  #queue: FrameSink;
+  /** On a message link (the simulator's): the same object as #queue, sending decoded messages. */
+  #wire: MessageWire | undefined;
   #state: ConnectionState = 'handshaking';
   #handshake: Handshake | undefined;
   #handshakeTimer: Timer | undefined;
@@ -144,17 +180,25 @@ export class Connection {
     this.remoteEndpoint = link.remote;
     this.localEndpoint = link.local;
     this.nonce = owner.random.bytes(32);
-    this.#queue = new OutboundQueue<Connection>(link, owner.config.highWaterMark, owner.budget, this);
+    const messages = isMessageLink(link) ? link : undefined;
+    if (messages) this.#queue = this.#wire = new MessageWire(messages, owner.config.highWaterMark);
+    else this.#queue = new OutboundQueue<Connection>(link, owner.config.highWaterMark, owner.budget, this);
     this.#pingTokens = owner.config.pingBurst;
     this.#pingRefilledAt = owner.scheduler.now();
     this.#decoder = new FrameDecoder(this.#onFrame, PRE_HANDSHAKE_MAX_FRAME_BYTES);
-    this.#handshake = new Handshake({ ...handshake, nonce: this.nonce!, channelBinding: link.channelBinding });
+    this.#handshake = new Handshake({ ...handshake, nonce: this.nonce!, channelBinding: link.channelBinding, ...(messages ? { auth: messages.auth } : {}) });
     const wait = Math.max(0, handshakeDeadline - owner.scheduler.now());
     this.#handshakeTimer = owner.scheduler.after(wait, () => {
       this.#handshakeTimer = undefined;
       if (this.#state === 'handshaking') this.#fail('handshake-timeout', 'the handshake did not finish in time');
     });
     // HELLO first: attach() may deliver bytes that arrived earlier, and our AUTH must follow our HELLO.
+    if (messages) {
+      const hello = this.#handshake.helloFields;
+      this.#wire!.sendControl({ t: MessageType.HELLO, hello, size: helloWireBytes(hello) });
+      messages.attachMessages({ onMessage: this.#onWireMessage, onDrain: this.#onDrain, onClose: this.#onLinkClose });
+      return;
+    }
     this.#queue.enqueueControl(this.#handshake.hello);
     link.attach({ onData: this.#onData, onDrain: this.#onDrain, onClose: this.#onLinkClose });
   }
@@ -281,16 +325,24 @@ export class Connection {
   /** Sends ADDR (at most 1000 entries: EncodeError otherwise). */
   sendAddr(entries: readonly AddrEntry[]): boolean {
     if (this.#state !== 'open') return false;
+    if (this.#wire) {
+      if (entries.length > MAX_ADDR_ENTRIES) throw new EncodeError(`ADDR carries at most ${MAX_ADDR_ENTRIES} entries, got ${entries.length}; split it`);
+      return this.#sent(this.#wire.send(addrMessage(entries)));
+    }
     return this.#sendBytes(encodeAddr(entries), 'normal');
   }
 
   sendGetAddr(): boolean {
     if (this.#state !== 'open') return false;
+    if (this.#wire) return this.#sent(this.#wire.send({ t: MessageType.GETADDR, size: GETADDR_WIRE_BYTES }));
     return this.#sendBytes(encodeGetAddr(), 'normal');
   }
 
   #sendBytes(bytes: Uint8Array, priority: Priority): boolean {
-    const result = this.#queue.enqueue(bytes, priority);
+    return this.#sent(this.#queue.enqueue(bytes, priority));
+  }
+
+  #sent(result: EnqueueResult): boolean {
     if (result === 'slow') this.#slow();
     return result === 'queued';
   }
@@ -333,7 +385,8 @@ export class Connection {
   #goodbye(reason: DisconnectReason, message: string, by: 'local'): void {
     const code = reasonCode(reason);
     this.#finish({ reason, code, by, message });
-    this.#queue.end(encodeDisconnect(code, message));
+    if (this.#wire) this.#wire.endWith({ t: MessageType.DISCONNECT, code, message, size: disconnectWireBytes(message) });
+    else this.#queue.end(encodeDisconnect(code, message));
     this.#armCloseTimer();
   }
 
@@ -401,6 +454,45 @@ export class Connection {
     }
   };
 
+  /** A message from a message link: decoded types are handled as their frames would be, frames go through the decoder. */
+  readonly #onWireMessage = (m: WireMessage): void => {
+    if (m.t === FRAME) {
+      this.#onData(m.bytes);
+      return;
+    }
+    this.bytesIn += m.size;
+    this.messagesIn++;
+    const state = this.#state;
+    if (state === 'handshaking') {
+      const hs = this.#handshake!;
+      if (m.t === MessageType.HELLO) this.#onHandshakeOutcome(hs.acceptHello(m.hello));
+      else if (m.t === MessageType.AUTH) this.#onHandshakeOutcome(hs.acceptAuth(m.signature));
+      else if (m.t === MessageType.DISCONNECT) this.#onHandshakeOutcome({ kind: 'remote-refused', code: m.code, message: m.message });
+      else this.#fail('message-before-auth', `message type 0x${m.t.toString(16).padStart(2, '0')} before the handshake was done`, 'handshake-violation');
+      return;
+    }
+    if (state !== 'open') return;
+    switch (m.t) {
+      case MessageType.PING:
+        this.#onPing(m.nonce);
+        return;
+      case MessageType.PONG:
+        this.#keepAlive?.onPong(m.nonce);
+        return;
+      case MessageType.ADDR:
+        this.#owner.onAddr(this, m.entries as AddrEntry[]);
+        return;
+      case MessageType.GETADDR:
+        this.#owner.onGetAddr(this);
+        return;
+      case MessageType.DISCONNECT:
+        this.#onRemoteGoodbye(m.code, m.message);
+        return;
+      default:
+        this.#fail('protocol-violation', 'a handshake message after the handshake', 'handshake-violation');
+    }
+  };
+
   readonly #onDrain = (): void => {
     this.#queue.flush();
   };
@@ -437,10 +529,16 @@ export class Connection {
   };
 
   #onHandshakeFrame(type: number, body: Uint8Array): void {
+    this.#onHandshakeOutcome(this.#handshake!.onFrame(type, body));
+  }
+
+  #onHandshakeOutcome(outcome: HandshakeOutcome): void {
     const hs = this.#handshake!;
-    const outcome = hs.onFrame(type, body);
-    if (hs.toSend) {
-      this.#queue.enqueueControl(hs.toSend);
+    if (hs.signature) {
+      // Our AUTH, once the peer's HELLO was accepted.
+      if (this.#wire) this.#wire.sendControl({ t: MessageType.AUTH, signature: hs.signature, size: AUTH_WIRE_BYTES });
+      else this.#queue.enqueueControl(hs.toSend ?? encodeAuth(hs.signature));
+      hs.signature = undefined;
       hs.toSend = undefined;
     }
     switch (outcome.kind) {
@@ -508,13 +606,9 @@ export class Connection {
         owner.requests.settle(this, r.requestId, r.status, r.payload);
         return;
       }
-      case MessageType.PING: {
-        const nonce = decodePing(body);
-        if (!this.#takePing()) return this.#pingFlood();
-        const result = this.#queue.enqueuePong(encodePong(nonce));
-        if (result === 'slow') this.#slow();
+      case MessageType.PING:
+        this.#onPing(decodePing(body));
         return;
-      }
       case MessageType.PONG:
         this.#keepAlive?.onPong(decodePong(body));
         return;
@@ -528,10 +622,7 @@ export class Connection {
       case MessageType.DISCONNECT: {
         // A garbled goodbye still ends the connection.
         const { code, message } = readDisconnect(body);
-        this.#finish({ reason: reasonName(code), code, by: 'remote', message });
-        this.#queue.clear();
-        this.#link.end();
-        this.#armCloseTimer();
+        this.#onRemoteGoodbye(code, message);
         return;
       }
       case MessageType.HELLO:
@@ -542,6 +633,19 @@ export class Connection {
         if (type >= FIRST_EXTENSION_TYPE) return; // room for extensions: ignored
         this.#fail('unknown-message-type', `message type 0x${type.toString(16).padStart(2, '0')} is not defined`, 'unknown-message-type');
     }
+  }
+
+  #onPing(nonce: bigint): void {
+    if (!this.#takePing()) return this.#pingFlood();
+    if (this.#wire) this.#sent(this.#wire.sendControl({ t: MessageType.PONG, nonce, size: NONCE_WIRE_BYTES }));
+    else this.#sent(this.#queue.enqueuePong(encodePong(nonce)));
+  }
+
+  #onRemoteGoodbye(code: number, message: string): void {
+    this.#finish({ reason: reasonName(code), code, by: 'remote', message });
+    this.#queue.clear();
+    this.#link.end();
+    this.#armCloseTimer();
   }
 
   /** Takes one PING from the allowance (refilled at pingsPerSecond up to pingBurst); false when there is none. */
@@ -588,7 +692,11 @@ export class Connection {
   /** One hooks object for every connection: the keep-alive reaches our private parts through it. */
   static readonly #keepAliveHooks: KeepAliveHooks<Connection> = {
     sendPing(conn, frame) {
-      const result = conn.#queue.enqueueControl(frame);
+      // On a message link the PING goes as its nonce (read back from the frame the keep-alive built).
+      const wire = conn.#wire;
+      const result = wire
+        ? wire.sendControl({ t: MessageType.PING, nonce: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).readBigUInt64BE(5), size: NONCE_WIRE_BYTES })
+        : conn.#queue.enqueueControl(frame);
       if (result === 'slow') conn.#slow();
       return result === 'queued';
     },

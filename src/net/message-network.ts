@@ -260,7 +260,8 @@ export class MessageNetwork {
   }
 
   #fire(at: number): void {
-    const slot = this.#due.get(at)!;
+    const slot = this.#due.get(at);
+    if (!slot) return;
     this.#due.delete(at);
     const { ends, arrivals } = slot;
     for (let i = 0; i < ends.length; i++) ends[i]!.arrive(arrivals[i]!);
@@ -298,7 +299,7 @@ export class MessageEnd implements MessageLink {
   /** Messages that arrived before attach, while paused, or while the partition holds them, in order. */
   #held: WireMessage[] = [];
   /** Arrivals held back by a partition (this end is the receiver), in order. */
-  #partitionHeld: Arrival[] | undefined;
+  #partitionHeld: Exclude<Arrival, typeof RST>[] | undefined;
 
   constructor(
     net: MessageNetwork,
@@ -409,6 +410,8 @@ export class MessageEnd implements MessageLink {
       this.#remoteClosed();
       return;
     }
+    // A sender that closed abruptly (destroy) took what it had not delivered with it, as MemoryLink's outbox goes.
+    if (this.peer.#closed) return;
     this.#net.stats.messages++;
     if (this.#paused || !this.#handlers) {
       this.#held.push(arrival);

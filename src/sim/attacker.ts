@@ -11,7 +11,7 @@
 
 import type { Endpoint } from '../core/address/index.js';
 import type { Connection } from '../net/connection.js';
-import { encodeAddr } from '../wire/control-codec.js';
+import { encodeAddr, type AddrEntry } from '../wire/control-codec.js';
 import { endpointOf, hostileIp } from './addresses.js';
 import { HostFarm, sampleAddrs, type FarmHost } from './farm.js';
 import type { Simulation } from './simulation.js';
@@ -50,8 +50,12 @@ export class EclipseAttacker {
   readonly #sim: Simulation;
   readonly #o: AttackerOptions;
   readonly #random;
-  /** Encoded ADDR frames, reused: encoding 1000 entries per message would cost the simulation more than the victim's decoding. */
-  readonly #frames: { bytes: Uint8Array; builtAt: number }[] = [];
+  /**
+   * Flood messages, reused: drawing and encoding 1000 entries per message would cost the
+   * simulation more than the victim's handling of them. On the message-level network they go as
+   * entries (the victim gets the same objects it would decode), on the byte level as encoded frames.
+   */
+  readonly #frames: { entries: AddrEntry[]; bytes: Uint8Array | undefined; builtAt: number }[] = [];
 
   constructor(sim: Simulation, options: AttackerOptions) {
     this.#sim = sim;
@@ -94,7 +98,8 @@ export class EclipseAttacker {
     this.stats.connectionsOpened++;
     const flood = () => {
       if (!conn.isOpen) return;
-      if (conn.sendFrame(this.#floodFrame())) {
+      const f = this.#floodFrame();
+      if (this.#sim.transport === 'message' ? conn.sendAddr(f.entries) : conn.sendFrame((f.bytes ??= encodeAddr(f.entries)))) {
         this.stats.addrMessages++;
         this.stats.addrEntries += Math.min(1000, this.#o.addrPerMessage, this.addresses.length);
       }
@@ -108,19 +113,21 @@ export class EclipseAttacker {
   }
 
   /**
-   * One of FRAME_POOL pre-encoded ADDR messages of random attacker addresses, rebuilt when older
+   * One of FRAME_POOL ADDR messages of random attacker addresses (encoded on first use on the byte level), rebuilt when older
    * than FRAME_FRESH_MS so the entries stay fresh (dated within the last 10 minutes, as relayable
    * news must be).
    */
-  #floodFrame(): Uint8Array {
+  #floodFrame(): { entries: AddrEntry[]; bytes: Uint8Array | undefined } {
     const now = this.#sim.clock.now();
     const k = this.#random.int(FRAME_POOL);
     let f = this.#frames[k];
     if (!f || now - f.builtAt >= FRAME_FRESH_MS) {
-      f = { bytes: encodeAddr(sampleAddrs(this.addresses, Math.min(1000, this.#o.addrPerMessage), now, this.#random)), builtAt: now };
+      // Whole seconds, as the wire carries them: the same entries either way.
+      const t = Math.floor(now / 1000) * 1000;
+      f = { entries: sampleAddrs(this.addresses, Math.min(1000, this.#o.addrPerMessage), t, this.#random), bytes: undefined, builtAt: now };
       this.#frames[k] = f;
     }
-    return f.bytes;
+    return f;
   }
 
   #retry(host: FarmHost, victim: string): void {

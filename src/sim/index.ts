@@ -1,13 +1,14 @@
 // The deterministic network simulator: real nodes on a virtual clock and a memory network, scenarios, results and charts.
-export { Simulation, SIM_EPOCH_MS, type SimulationOptions, type SimProblem, type RunHooks } from './simulation.js';
-export { HonestNetwork, meetsTargets, FULL_BOOK, SIM_BOOK, SIM_NETWORK, type SimNode, type SimRole, type BookSize, type SessionRecord, type HonestNetworkOptions } from './honest.js';
+export { Simulation, SimInvariantError, SIM_EPOCH_MS, DEFAULT_CHECKS, type SimulationOptions, type SimProblem, type RunHooks, type SimChecks, type SimNetwork, type SimTransport } from './simulation.js';
+export { HonestNetwork, meetsTargets, FULL_BOOK, SIM_BOOK, SIM_NETWORK, type SimNode, type SimRole, type BookSize, type SessionRecord, type HonestNetworkOptions, type CensusPeer } from './honest.js';
+export { AddressPlan, hostilePrefixes, backgroundPrefixes, HONEST_ASN_BASE, HOSTILE_ASN_BASE, BACKGROUND_ASN_BASE, type AddressPlanOptions, type AddressPlanSummary } from './address-plan.js';
 export { HostFarm, sampleAddrs, type FarmHost, type HostBehaviour, type FarmStats } from './farm.js';
 export { EclipseAttacker, type AttackerOptions, type AttackerStats } from './attacker.js';
 export { SybilSwarm, type SybilOptions, type SybilStats } from './sybil.js';
 export { Background, type BackgroundOptions } from './background.js';
 export { bookShare, type BookShare, type TableShare } from './book-share.js';
 export { graphOf, components, bfs, pathStats, diameterEstimate, distribution, type Graph, type Components, type PathStats, type Distribution } from './graph.js';
-export { topologyOf, type Topology } from './topology.js';
+export { topologyOf, shapeOf, type Topology, type Shape } from './topology.js';
 export { SeriesRecorder, round, type SeriesData } from './series.js';
 export { lineChart, niceStep, type ChartOptions, type ChartLine, type ChartMarker } from './svg.js';
 export { mapLatency, DEFAULT_LATENCY, type LatencyOptions } from './latency.js';

@@ -22,6 +22,15 @@ export const NETWORK_PARAMS: ParamSpecs = {
   latencyMin: { kind: 'duration', default: 5, help: 'one-way latency between hosts at the same place', min: 0, max: 10_000 },
   latencyMax: { kind: 'duration', default: 150, help: 'one-way latency across the whole map', min: 0, max: 10_000 },
   loss: { kind: 'number', default: 0.001, help: 'share of data chunks delayed by a 200 ms retransmission, and of dials whose SYN is lost', min: 0, max: 0.5 },
+  byteLevel: {
+    kind: 'bool',
+    default: false,
+    help: 'carry traffic as encoded frames over the byte-level memory transport with Ed25519 handshakes, instead of decoded messages with identities vouched for by the network (slower; the same policies run)',
+    min: 0,
+    max: 1,
+  },
+  checkBook: { kind: 'int', default: 1000, help: "every node's address book runs its consistency check on one operation in this many (0: never)", min: 0, max: 1_000_000_000 },
+  checkGovernor: { kind: 'duration', default: 10 * 60_000, help: "every node's governor state invariants are checked once per this much virtual time (0: never)", min: 0, max: 30 * 86_400_000 },
 };
 
 /** Thrown for parameters that do not parse or are out of range; lists every problem. */

@@ -3,10 +3,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
+import { MAX_SIM_NODES } from './addresses.js';
 import { NETWORK_PARAMS, resolveParams, SimParamError, type ParamValues } from './params.js';
 import type { Check, Metric, Scenario, TimelineEvent } from './scenario.js';
 import type { SeriesData } from './series.js';
-import { Simulation, type SimProblem } from './simulation.js';
+import { Simulation, SimInvariantError, type SimProblem } from './simulation.js';
 import { lineChart } from './svg.js';
 
 /** Identifies the layout of results.json. */
@@ -55,7 +56,8 @@ export interface RunOptions {
   durationMs?: number;
   /** Raw `--set` assignments; those the scenario does not know are ignored here (the CLI checks them). */
   assignments?: ReadonlyMap<string, string>;
-  onProgress?(elapsedMs: number, durationMs: number): void;
+  /** Now and then: virtual time reached, the run's length, and the live nodes and events (messages delivered and timer instants) so far. */
+  onProgress?(elapsedMs: number, durationMs: number, info: { nodes: number; events: number }): void;
 }
 
 /** A scenario's settings resolved and checked; throws SimParamError listing every problem. */
@@ -69,6 +71,7 @@ export function plan(scenario: Scenario, options: RunOptions): { nodes: number; 
   if (!Number.isInteger(nodes) || nodes < scenario.minNodes) problems.push(`${scenario.name} needs at least ${scenario.minNodes} nodes, got ${nodes}`);
   if (!(durationMs > 0)) problems.push(`${scenario.name}: the duration must be positive`);
   if ((network.latencyMax as number) < (network.latencyMin as number)) problems.push('latencyMax must not be below latencyMin');
+  if (params.distinctGroups === true && nodes > MAX_SIM_NODES) problems.push(`distinctGroups=true gives every node a /16 of its own: at most ${MAX_SIM_NODES} nodes, got ${nodes}`);
   if (typeof params.hot === 'number' && typeof params.outbound === 'number' && params.hot > params.outbound) {
     problems.push(`hot (${params.hot}) cannot exceed outbound (${params.outbound})`);
   }
@@ -76,6 +79,13 @@ export function plan(scenario: Scenario, options: RunOptions): { nodes: number; 
   problems.push(...(scenario.validate?.(nodes, durationMs, params) ?? []).map((p) => `${scenario.name}: ${p}`));
   if (problems.length > 0) throw new SimParamError(problems);
   return { nodes, durationMs, params, network };
+}
+
+/** The command that runs this scenario again with the same seed and settings. */
+function reproduction(scenario: Scenario, options: RunOptions, nodes: number, durationMs: number): string {
+  const set = [...(options.assignments ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`).join(',');
+  const quote = (x: string) => (/^[A-Za-z0-9_./:=,-]+$/.test(x) ? x : `'${x.replace(/'/g, "'\\''")}'`);
+  return `peerwarden sim ${scenario.name} --seed ${quote(options.seed)} --nodes ${nodes} --duration ${durationMs}ms${set ? ` --set ${quote(set)}` : ''}`;
 }
 
 /** Runs one scenario to the end. The result depends only on the scenario, the seed and the settings. */
@@ -86,14 +96,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     seed: `${options.seed}/${scenario.name}`,
     latency: { minMs: network.latencyMin as number, maxMs: network.latencyMax as number },
     lossRate: network.loss as number,
+    transport: network.byteLevel === true ? 'bytes' : 'message',
+    checks: { bookEvery: network.checkBook as number, governorEveryMs: network.checkGovernor as number },
   });
-  const outcome = await scenario.run({
-    sim,
-    nodes,
-    durationMs,
-    params,
-    ...(options.onProgress ? { onProgress: (t: number) => options.onProgress!(t, durationMs) } : {}),
-  });
+  let outcome: Awaited<ReturnType<Scenario['run']>>;
+  try {
+    outcome = await scenario.run({
+      sim,
+      nodes,
+      durationMs,
+      params,
+      ...(options.onProgress ? { onProgress: (t: number) => options.onProgress!(t, durationMs, { nodes: sim.liveNodes, events: sim.events }) } : {}),
+    });
+  } catch (err) {
+    if (err instanceof SimInvariantError) throw new SimInvariantError(err.atMs, err.context, `${err.detail}\n  reproduce with: ${reproduction(scenario, options, nodes, durationMs)}`);
+    throw err;
+  }
   const svgs = new Map<string, string>();
   for (const c of outcome.charts) {
     const file = `${scenario.name}-${c.id}.svg`;

@@ -162,10 +162,11 @@ describe('PeerExchange: relaying', () => {
   });
 
   it("relays an inbound peer's listening endpoint (its self-announcement) to 2 peers", () => {
-    const { ex, others } = network();
+    const { ex, src, others } = network();
     const newcomer = peer('new', 'inbound', '3.3.3.3', 7100);
     connect(ex, newcomer);
-    expect(relayed(others).filter((x) => x.endsWith('3.3.3.3:7100'))).toHaveLength(2);
+    expect(relayed([src, ...others]).filter((x) => x.endsWith('3.3.3.3:7100'))).toHaveLength(2);
+    expect(newcomer.sent).toEqual([]);
   });
 
   it('in hub mode relays nothing: a visitor takes the first ADDR it gets as the answer to its GETADDR', () => {

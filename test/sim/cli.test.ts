@@ -39,6 +39,15 @@ describe('peerwarden sim', () => {
     }
   });
 
+  it('--progress shows virtual time, live nodes and events per second on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-sim-'));
+    dirs.push(dir);
+    const c = io();
+    const code = await runSim(['bootstrap', '--nodes', '8', '--duration', '1m', '--out', dir, '--set', 'outbound=4,hot=3,joinWindow=20s', '--progress'], c.io);
+    expect(code).toBe(0);
+    expect(c.err()).toMatch(/bootstrap: 1m of 1m virtual \(100%\), 8 nodes, [0-9.]+[kM]? events\/s, [0-9.]+ s/);
+  });
+
   it('--json prints the results file itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pw-sim-'));
     dirs.push(dir);
@@ -57,7 +66,7 @@ describe('peerwarden sim', () => {
     const err = c.err();
     expect(err).toMatch(/unknown option --bogus/);
     expect(err).toMatch(/one scenario at most/);
-    expect(err).toMatch(/--nodes must be 1-5000, got 0/);
+    expect(err).toMatch(/--nodes must be 1-50000, got 0/);
     expect(err).toMatch(/--duration: invalid duration "soon"/);
     expect(err).toMatch(/--seed must not be empty/);
     expect(err).toMatch(/unknown parameter "nope"/);

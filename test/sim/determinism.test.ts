@@ -20,6 +20,14 @@ describe('determinism', () => {
     expect(JSON.parse(c.text).scenarios[0].series).not.toEqual(JSON.parse(a.text).scenarios[0].series);
   });
 
+  it('a larger network on the default address plan (shared /16s, Zipf-sized ASes) replays exactly too', async () => {
+    const a = await json('bootstrap', 150, 4 * 60_000, 'sampleEvery=30s', 'delta');
+    const b = await json('bootstrap', 150, 4 * 60_000, 'sampleEvery=30s', 'delta');
+    expect(JSON.parse(a.text).scenarios[0].details.addressPlan.groups).toBeLessThan(150);
+    expect(b.text).toBe(a.text);
+    expect(b.svgs).toBe(a.svgs);
+  });
+
   it('hostile hosts (lazily built farm hosts with their own identities and random streams) replay exactly too', async () => {
     const set = `${SMALL},sybilGroups=1,sybilIpsPerGroup=2,sybilIdsPerIp=3,sybilStart=1m,sybilJoinWindow=30s,sampleEvery=30s`;
     const a = await json('sybil', 8, 4 * 60_000, set, 'gamma');

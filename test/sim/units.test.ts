@@ -96,7 +96,7 @@ describe('parameters', () => {
     const problems: string[] = [];
     const a = parseAssignments('latencyMin=10ms, latencyMax=2s,loss=0.5, x', problems);
     const v = resolveParams(NETWORK_PARAMS, a, problems);
-    expect(v).toEqual({ latencyMin: 10, latencyMax: 2000, loss: 0.5 });
+    expect(v).toEqual({ latencyMin: 10, latencyMax: 2000, loss: 0.5, byteLevel: false, checkBook: 1000, checkGovernor: 600_000 });
     expect(problems).toEqual(['--set: expected name=value, got "x"']);
     const bad: string[] = [];
     resolveParams(NETWORK_PARAMS, parseAssignments('loss=2,latencyMin=soon', bad), bad);

@@ -379,7 +379,6 @@ export class AddressBook {
    * with probability chanceFactor × chance(entry). Undefined when nothing fits.
    */
   select(options: SelectOptions = {}): SelectedAddress | undefined {
-    if (this.#checks) this.#operation('select');
     const s = this.#s;
     if (s.orderLength === 0) return undefined;
     let wantIpv4 = true;
@@ -430,7 +429,6 @@ export class AddressBook {
   /** Core's GetAddr(max_addresses, max_pct): `getAddresses(1000, 23)`. */
   getAddresses(max: number, maxPercent: number): AddressRecord[];
   getAddresses(...args: unknown[]): AddressRecord[] {
-    if (this.#checks) this.#operation('getAddresses');
     const options = readGetAddressesArgs(args);
     const s = this.#s;
     const total = s.orderLength;

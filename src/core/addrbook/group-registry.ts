@@ -1,8 +1,10 @@
 // Interned net groups: entries keep a small group id, counted per group, instead of group bytes.
 //
 // Statistics, the occupancy map and re-bucketing an evicted entry then never recompute net groups.
-// IPv4 /16 groups need no table at all: their id is the /16 itself (a·256 + b), with a fixed array
-// of counts. Other groups (IPv6 /32 and /36, AS groups of an AS map) are interned and forgotten when
+// IPv4 /16 groups need no table at all: their id is the /16 itself (a·256 + b), counted in rows of
+// 256 (one per first octet) made when a group of that octet first appears: a book hears of a few
+// dozen first octets, and a simulator runs thousands of books, so 256 KB of counts per book up
+// front would be most of a simulated node's memory. Other groups (IPv6 /32 and /36, AS groups of an AS map) are interned and forgotten when
 // their last entry leaves, so addresses heard of and dropped leave nothing behind. An AS group
 // {2, asn LE} and an IPv6 /32 group {2, 4 bytes} can have the same bytes; they hash alike (as in
 // Core) but are interned apart, so that each is counted and named for what it is.
@@ -22,8 +24,9 @@ export function groupKey(group: Uint8Array): number | string {
 }
 
 export class GroupRegistry {
-  /** Entry counts of IPv4 groups and the unroutable group, by id. */
-  readonly #fixedRefs = new Int32Array(IPV4_GROUPS + 1);
+  /** Entry counts of IPv4 groups by first octet and second octet (rows made on first use), and of the unroutable group. */
+  readonly #ipv4Refs: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(256);
+  #unroutableRefs = 0;
   readonly #ids = new Map<string, number>();
   /** Interned AS groups by AS number (a number key: no string to build per entry). */
   readonly #asIds = new Map<number, number>();
@@ -49,7 +52,8 @@ export class GroupRegistry {
     } else {
       key = groupKey(group);
       if (typeof key === 'number') {
-        this.#fixedRefs[key]!++;
+        if (key === UNROUTABLE_ID) this.#unroutableRefs++;
+        else (this.#ipv4Refs[key >>> 8] ??= new Int32Array(256))[key & 0xff]!++;
         return key;
       }
       slot = this.#ids.get(key);
@@ -71,7 +75,8 @@ export class GroupRegistry {
   /** Counts one entry fewer in group `id`; forgets an interned group when none is left. */
   release(id: number): void {
     if (id < FIRST_INTERNED_ID) {
-      this.#fixedRefs[id]!--;
+      if (id === UNROUTABLE_ID) this.#unroutableRefs--;
+      else this.#ipv4Refs[id >>> 8]![id & 0xff]!--;
       return;
     }
     const slot = id - FIRST_INTERNED_ID;
@@ -108,7 +113,7 @@ export class GroupRegistry {
 
   /** Entries counted in group `id` (0 for an unused id). */
   refs(id: number): number {
-    if (id < FIRST_INTERNED_ID) return this.#fixedRefs[id]!;
+    if (id < FIRST_INTERNED_ID) return id === UNROUTABLE_ID ? this.#unroutableRefs : (this.#ipv4Refs[id >>> 8]?.[id & 0xff] ?? 0);
     const slot = id - FIRST_INTERNED_ID;
     const key = this.#keys[slot];
     if (key === undefined) return 0;

@@ -10,6 +10,7 @@ export {
   type AddressNetwork,
   type AddressBookOptions,
   type AddressBookRestoreOptions,
+  type ConsistencyChecks,
   type AddressInput,
   type AddressRecord,
   type AddressBookEntry,

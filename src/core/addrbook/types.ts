@@ -46,9 +46,11 @@ export interface AddressBookOptions {
 
 /**
  * The consistency check on a sample of operations (Core's -checkaddrman=<n>): every `every`-th
- * call of add, good, attempt, connected, setServices, select, getAddresses or resolveCollisions
+ * call that changes the book (add, good, attempt, connected, setServices, resolveCollisions)
  * first runs checkConsistency and tells `onCheck` its code (0: every invariant holds) and the
- * operation. With `sampleBuckets`, each check recomputes the slots of only that many buckets of
+ * operation. Reads (select, getAddresses) change nothing and are not counted: the governor
+ * selects up to 100 times per attempt to fill a slot, which would make the check's cost follow
+ * the reads. With `sampleBuckets`, each check recomputes the slots of only that many buckets of
  * each table (the next ones at the next check): the rest of the check is linear in the book and
  * cheap, the slots cost one hash per entry.
  */

@@ -34,3 +34,4 @@ export { selectInboundToEvict, EVICTION_PROTECT, type EvictionCandidate, type Ev
 export { churnCount } from './churn.js';
 export { groupKeyOf, groupKeyName, isAsGroupKey, keyedGroupValue } from './groups.js';
 export { inspectGovernor, type GovernorView, type GovernorPeerView } from './inspect.js';
+export { governorInvariants, checkGovernor, type InvariantOptions } from './invariants.js';

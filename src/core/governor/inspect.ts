@@ -29,6 +29,8 @@ export interface GovernorView {
   now: number;
   stopped: boolean;
   targets: GovernorTargets;
+  /** Inbound connections accepted from one IP at most. */
+  maxInboundPerIp: number;
   counts: GovernorCounts;
   nextTickAt: number;
   feelerAt: number;
@@ -37,8 +39,8 @@ export interface GovernorView {
     outbound: { hot: GovernorPeerView[]; warm: GovernorPeerView[] };
     inbound: { hot: GovernorPeerView[]; warm: GovernorPeerView[] };
   };
-  dials: Array<{ endpoint: string; purpose: DialPurpose; startedAt: number; connected: boolean; reason: string }>;
-  pendingInbound: Array<{ endpoint: string; since: number }>;
+  dials: Array<{ endpoint: string; purpose: DialPurpose; netGroup: string; startedAt: number; connected: boolean; reason: string }>;
+  pendingInbound: Array<{ endpoint: string; since: number; trusted: boolean }>;
   backoff: Array<{ endpoint: string; failures: number; retryAt: number; retryInMs: number; reason: string }>;
   anchors: string[];
   staticPeers: Array<{ endpoint?: string; id?: string; connected: boolean }>;
@@ -50,6 +52,7 @@ export function inspectGovernor(state: GovernorState, now: number): GovernorView
     now,
     stopped: state.stopped,
     targets: { ...state.config.targets },
+    maxInboundPerIp: state.config.maxInboundPerIp,
     counts: countConnections(state),
     nextTickAt: state.nextTickAt,
     feelerAt: state.feelerAt,
@@ -84,9 +87,9 @@ export function inspectGovernor(state: GovernorState, now: number): GovernorView
     view.peers[p.direction][p.temperature].push(v);
   }
   for (const d of state.dials.values()) {
-    view.dials.push({ endpoint: d.endpointKey, purpose: d.purpose, startedAt: d.startedAt, connected: d.connected, reason: d.reason });
+    view.dials.push({ endpoint: d.endpointKey, purpose: d.purpose, netGroup: groupKeyName(d.group), startedAt: d.startedAt, connected: d.connected, reason: d.reason });
   }
-  for (const q of state.inbound.values()) view.pendingInbound.push({ endpoint: q.endpointKey, since: q.since });
+  for (const q of state.inbound.values()) view.pendingInbound.push({ endpoint: q.endpointKey, since: q.since, trusted: q.trusted });
   for (const [endpoint, b] of state.backoff) {
     view.backoff.push({ endpoint, failures: b.failures, retryAt: b.retryAt, retryInMs: Math.max(0, b.retryAt - now), reason: b.reason });
   }

@@ -92,10 +92,13 @@ export function fillOutbound(run: Run): void {
   const s = run.state;
   const { targets, maxConcurrentDials } = s.config;
   const c = countConnections(s);
+  const wanted = () => c.autoOutbound + c.autoDialing < targets.outbound && c.autoDialing < maxConcurrentDials && c.total < targets.maxTotal;
+  // At target (nearly every call: this runs after every change), the sets below are not needed.
+  if (!wanted()) return;
   const groups = usedOutboundGroups(s);
   const busy = busyEndpoints(s);
   let starved = false;
-  while (c.autoOutbound + c.autoDialing < targets.outbound && c.autoDialing < maxConcurrentDials && c.total < targets.maxTotal) {
+  while (wanted()) {
     const pick = nextAnchor(run, busy, groups) ?? pickFromBook(run, busy, groups, false);
     if (!pick) {
       starved = true;

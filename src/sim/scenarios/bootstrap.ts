@@ -3,7 +3,7 @@
 import { distribution, pathStats } from '../graph.js';
 import { check, metric, type Scenario } from '../scenario.js';
 import { SeriesRecorder } from '../series.js';
-import { topologyOf } from '../topology.js';
+import { shapeOf, topologyOf } from '../topology.js';
 import { growNetwork, histogram, HONEST_PARAMS, mean, roundedDistribution, shapeRow, shareAtTarget } from './common.js';
 
 export const bootstrap: Scenario = {
@@ -25,14 +25,15 @@ export const bootstrap: Scenario = {
     const series = new SeriesRecorder();
     let convergedAt: number | undefined;
     sim.sampleEvery(params.sampleEvery as number, () => {
-      const topo = topologyOf(net.nodes, net.byId);
-      const atTarget = shareAtTarget(net, topo.nodes) * (topo.nodes.length / nodes);
+      const shape = shapeOf(net.nodes, net.byId);
+      const live = net.live();
+      const atTarget = shareAtTarget(net, live) * (live.length / nodes);
       if (convergedAt === undefined && atTarget === 1) convergedAt = sim.elapsed;
       series.record(sim.elapsed, {
-        ...shapeRow(topo),
-        started: topo.nodes.length / nodes,
+        ...shapeRow(shape),
+        started: live.length / nodes,
         atTarget,
-        meanKnown: mean(topo.nodes.map((n) => n.node.addressBook.size())),
+        meanKnown: mean(live.map((n) => n.node.addressBook.size())),
       });
     });
     await sim.runUntil(durationMs, onProgress ? { onProgress } : {});
@@ -42,7 +43,7 @@ export const bootstrap: Scenario = {
     const first = net.nodes.map((n) => n.timesToTarget[0]).filter((t): t is number => t !== undefined);
     const ttt = distribution(first);
     const degree = topo.graph.adj.map((a) => a.length);
-    // One automatic outbound peer per /16 (DESIGN §6): count nodes whose outbound peers share a group.
+    // One automatic outbound peer per net group: count nodes whose outbound peers share a group.
     let sharedGroups = 0;
     for (const sn of topo.nodes) {
       const groups = sn.node.peers().filter((p) => p.direction === 'outbound' && p.purpose !== 'feeler').map((p) => p.netGroup);
@@ -108,6 +109,9 @@ export const bootstrap: Scenario = {
         degreeHistogram: histogram(degree),
         outboundHistogram: histogram(topo.outbound),
         inboundDistribution: roundedDistribution(topo.inbound),
+        bookSizes: roundedDistribution(topo.nodes.map((n) => n.node.addressBook.size())),
+        exchange: net.exchangeTotals(),
+        addressPlan: net.plan?.summary() ?? null,
         edges: topo.graph.edges,
       },
     };

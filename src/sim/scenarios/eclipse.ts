@@ -1,5 +1,6 @@
 // Scenario "eclipse": an attacker with many addresses in few /16s floods a victim's address book and inbound slots.
 
+import { backgroundPrefixes, hostilePrefixes } from '../address-plan.js';
 import { isHostileGroup, isHostileIp, ipOfEndpoint, endpointOf } from '../addresses.js';
 import { EclipseAttacker } from '../attacker.js';
 import { Background } from '../background.js';
@@ -62,6 +63,7 @@ export const eclipse: Scenario = {
     attackerGroups: { kind: 'int', default: 32, help: 'attacker /16s', min: 1, max: 3840 },
     attackerPerGroup: { kind: 'int', default: 256, help: 'attacker addresses per /16', min: 1, max: 4096 },
     attackerInbound: { kind: 'int', default: 100, help: 'inbound connections the attacker keeps to the victim (100 fills its slots)', min: 0, max: 1000 },
+    attackerAses: { kind: 'int', default: 0, help: "ASes the attacker's /16s belong to, in contiguous runs (0: one AS per /16); matters with asmap=true", min: 0, max: 3840 },
     floodEvery: { kind: 'duration', default: 30_000, help: 'interval between ADDR messages on each attacker connection', min: 100, max: 86_400_000 },
     addrPerMessage: { kind: 'int', default: 1000, help: 'entries per attacker ADDR', min: 1, max: 1000 },
     reconnect: { kind: 'duration', default: 30_000, help: 'attacker waits this long before reopening a closed connection', min: 100, max: 86_400_000 },
@@ -76,7 +78,9 @@ export const eclipse: Scenario = {
     return problems;
   },
   async run({ sim, nodes, durationMs, params, onProgress }) {
-    const net = await growNetwork(sim, nodes, params);
+    const backgroundGroups = Math.ceil((params.background as number) / 4);
+    const prefixes = [...hostilePrefixes(params.attackerGroups as number, params.attackerAses as number), ...backgroundPrefixes(backgroundGroups)];
+    const net = await growNetwork(sim, nodes, params, { prefixes });
     const attacker = new EclipseAttacker(sim, {
       groups: params.attackerGroups as number,
       perGroup: params.attackerPerGroup as number,
@@ -198,6 +202,7 @@ export const eclipse: Scenario = {
       );
     }
     const final = (k: string) => series.last(k);
+    const thirtyDays = attackStart + 30 * 86_400_000 <= durationMs ? at(attackStart + 30 * 86_400_000) : -1;
     const honestOutboundMin = Number.isFinite(track.minHonestOutbound) ? track.minHonestOutbound : 0;
     const restartShare = afterRestart.outbound > 0 ? afterRestart.hostile / afterRestart.outbound : null;
     return {
@@ -223,7 +228,10 @@ export const eclipse: Scenario = {
       checks: [
         check('never eclipsed', honestOutboundMin >= 1, `at least ${honestOutboundMin} honest outbound peer(s) at every sample`),
         check('attacker holds under half of the outbound peers', track.maxOutboundShare < 0.5, `worst sample ${(track.maxOutboundShare * 100).toFixed(1)}%`),
-        check('attacker holds at most 45 % of tried', final('triedShare') <= 0.45, `${(final('triedShare') * 100).toFixed(1)}% at the end (reference bound for 30 days)`),
+        // The reference's bound is for 30 days of attack: it says nothing about a shorter run.
+        ...(thirtyDays >= 0
+          ? [check('attacker holds at most 45 % of tried after 30 days', t.triedShare![thirtyDays]! <= 0.45, `${(t.triedShare![thirtyDays]! * 100).toFixed(1)}% 30 days into the attack (the reference's bound)`)]
+          : []),
         check('no node errors', sim.problems.length === 0, sim.problems.length ? sim.problems[0]!.message : 'none'),
       ],
       series,
@@ -272,6 +280,8 @@ export const eclipse: Scenario = {
         literature: LITERATURE,
         attacker: { ...attacker.stats, hostsBuilt: attacker.farm.stats.hosts, getaddrAnswered: attacker.farm.stats.getaddrAnswered },
         background: background ? { addresses: background.addresses.length, online: background.online.length, hostsBuilt: background.farm.stats.hosts } : null,
+        addressPlan: net.plan?.summary() ?? null,
+        attackerAses: params.attackerAses === 0 ? params.attackerGroups : Math.min(params.attackerAses as number, params.attackerGroups as number),
         exchange,
       },
     };

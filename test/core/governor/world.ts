@@ -8,7 +8,7 @@ import { formatEndpoint, parseEndpoint, type Endpoint } from '../../../src/core/
 import { createRandom, type Random } from '../../../src/core/random.js';
 import { BanList } from '../../../src/core/reputation/index.js';
 import {
-  countConnections,
+  checkGovernor,
   createGovernorState,
   step,
   type AddressSource,
@@ -18,7 +18,6 @@ import {
   type GovernorInput,
   type GovernorState,
 } from '../../../src/core/governor/index.js';
-import { groupKeyOf } from '../../../src/core/governor/groups.js';
 
 export type Behaviour = 'alive' | 'dead' | 'hanging';
 
@@ -411,40 +410,8 @@ export class World {
 
   private checkState(): void {
     const s = this.state;
-    const cfg = s.config;
-    const c = countConnections(s);
-    if (c.autoHot > cfg.targets.hot) this.fail(`hot ${c.autoHot} > target ${cfg.targets.hot}`);
-    if (c.autoOutbound + c.autoDialing > cfg.targets.outbound) this.fail(`outbound ${c.autoOutbound}+${c.autoDialing} > ${cfg.targets.outbound}`);
-    let exemptInbound = 0;
-    let pinned = 0;
-    for (const p of s.peers.values()) {
-      if (p.closing !== undefined) continue;
-      if (p.direction === 'inbound' && (p.trusted || p.static)) exemptInbound++;
-      if (p.direction === 'outbound' && (p.purpose === 'static' || p.purpose === 'manual')) pinned++;
-    }
-    for (const q of s.inbound.values()) if (q.trusted) exemptInbound++;
-    for (const d of s.dials.values()) if (d.purpose === 'static' || d.purpose === 'manual') pinned++;
-    if (c.inbound - exemptInbound > cfg.targets.maxInbound) this.fail(`inbound ${c.inbound} > ${cfg.targets.maxInbound}`);
-    if (c.total - exemptInbound - pinned > cfg.targets.maxTotal) this.fail(`total ${c.total} > ${cfg.targets.maxTotal}`);
-    // One automatic outbound connection per net group.
-    const groups = new Map<string, string>();
-    const opts = { allowLoopback: cfg.allowLoopback, allowPrivate: cfg.allowPrivate };
-    const note = (key: string, ip: string) => {
-      let g = this.groupCache.get(ip);
-      if (g === undefined) {
-        g = groupKeyOf(ip, opts);
-        this.groupCache.set(ip, g);
-      }
-      if (groups.has(g)) this.fail(`net group ${g} used twice: ${groups.get(g)} and ${key}`);
-      groups.set(g, key);
-    };
-    for (const p of s.peers.values()) if (p.closing === undefined && p.direction === 'outbound' && (p.purpose === 'outbound' || p.purpose === 'anchor')) note(p.endpointKey, p.endpoint.ip);
-    for (const d of s.dials.values()) if (d.purpose === 'outbound' || d.purpose === 'anchor') note(d.endpointKey, d.endpoint.ip);
-    // Per-IP inbound limit.
-    const perIp = new Map<string, number>();
-    for (const p of s.peers.values()) if (p.direction === 'inbound' && p.closing === undefined && !p.trusted) perIp.set(p.endpoint.ip, (perIp.get(p.endpoint.ip) ?? 0) + 1);
-    for (const q of s.inbound.values()) if (!q.trusted) perIp.set(q.ip, (perIp.get(q.ip) ?? 0) + 1);
-    for (const [ip, n] of perIp) if (n > cfg.maxInboundPerIp) this.fail(`${n} inbound from ${ip}`);
+    // The governor's own state invariants (src/core/governor/invariants.ts), as the simulator checks them on every node.
+    for (const problem of checkGovernor(s, this.now)) this.fail(problem);
     // Static peers come back.
     for (const key of this.staticKeys) {
       const remote = this.remotes.get(key)!;
