@@ -9,7 +9,7 @@ import type { AddrEntry } from '../wire/control-codec.js';
 import { GetAddrCache, GETADDR_MAX_ADDRESSES, type CacheableBook } from './getaddr-cache.js';
 import { EndpointIds, insertBest, nodeId64, RELAY_FANOUT, RelayTargetPicker } from './relay-targets.js';
 import { DEFAULT_KNOWN_CAPACITY, RollingBloom } from './rolling-bloom.js';
-import type { AddressSink, LearnedAddress } from './types.js';
+import type { AddressSink, LearnedAddress, Provenance } from './types.js';
 
 /** An ADDR with more entries than this is misbehaviour (Core; also the wire limit). */
 export const MAX_ADDR_ENTRIES = 1000;
@@ -107,6 +107,8 @@ interface PeerState {
   readonly hi: number;
   readonly lo: number;
   bucket: TokenBucket;
+  /** Where addresses from this peer come from, as the sink records it (one object per connection). */
+  readonly provenance: Provenance;
   /** We sent GETADDR and its answer has not come yet: addresses in it are not relayed. */
   getAddrPending: boolean;
   getAddrAnswered: boolean;
@@ -229,6 +231,7 @@ export class PeerExchange {
       hi,
       lo,
       bucket: createAddrRelayBucket(now),
+      provenance: { origin: 'exchange', source: peer.remoteEndpoint.ip, penaltyMs: GOSSIP_PENALTY_MS, from: `peer ${peer.id.slice(0, 12)}`, peerId: peer.id },
       getAddrPending: false,
       getAddrAnswered: false,
       known: new RollingBloom(KNOWN_PER_PEER),
@@ -309,7 +312,7 @@ export class PeerExchange {
     const n = entries.length;
     const granted = st.bucket.takeUpTo(now, n);
     out.rateLimited = n - granted;
-    const order = granted === n ? shuffled(entries, random) : randomSubset(entries, granted, random);
+    const order = granted === n ? (n <= 1 ? entries : shuffled(entries, random)) : randomSubset(entries, granted, random);
     const mayRelay = entries.length <= RELAY_MAX_ENTRIES && !st.getAddrPending;
     const accepted: LearnedAddress[] = [];
     const relay: AddrEntry[] = [];
@@ -322,20 +325,16 @@ export class PeerExchange {
         out.refused++;
         continue;
       }
-      accepted.push({ endpoint: e.endpoint, services: e.services, time });
-      if (mayRelay && time > now - RELAY_MAX_AGE_MS) relay.push({ endpoint: e.endpoint, services: e.services, time });
+      // The entry itself when its time stands (most do): no copy per address.
+      const entry = time === e.time ? e : { endpoint: e.endpoint, services: e.services, time };
+      accepted.push(entry);
+      if (mayRelay && time > now - RELAY_MAX_AGE_MS) relay.push(entry);
     }
     // A message shorter than the maximum ends the answer to our GETADDR (Core clears m_getaddr_sent).
     if (entries.length < MAX_ADDR_ENTRIES) st.getAddrPending = false;
     out.accepted = accepted.length;
     if (accepted.length > 0) {
-      out.added = this.#o.sink.add(accepted, {
-        origin: 'exchange',
-        source: st.peer.remoteEndpoint.ip,
-        penaltyMs: GOSSIP_PENALTY_MS,
-        from: `peer ${id.slice(0, 12)}`,
-        peerId: id,
-      });
+      out.added = this.#o.sink.add(accepted, st.provenance);
     }
     if (relay.length > 0) out.relayed = this.#relay(st, relay, now);
     this.counters.addrRateLimited += out.rateLimited;

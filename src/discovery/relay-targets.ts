@@ -88,13 +88,22 @@ export class EndpointIds {
 
 /**
  * Picks relay targets as Bitcoin Core does: hash (address, its 24-hour period) once under a secret
- * SipHash key, then each candidate's id with it, and keep the `count` highest. One SipHash word
- * per candidate and no sort: linear in the number of peers. The same key, address, period and
- * candidates give the same choice, so re-announcing an address within a day reaches no one new.
+ * SipHash key, then rank each candidate's id by a hash keyed with that digest, and keep the `count`
+ * highest. Core runs the whole SipHash per candidate; here the per-address digest (128 secret bits,
+ * two SipHash words) keys a MurmurHash3-style mixer of the candidate's 64-bit id, a few
+ * multiplications instead of six SipRounds: the digest is secret and changes with the address and
+ * the period, so a peer can no more choose an id that ranks first than it can against SipHash.
+ * Linear in the number of peers, no sort. The same key, address, period and candidates give the
+ * same choice, so re-announcing an address within a day reaches no one new.
  */
 export class RelayTargetPicker {
   readonly #base: SipHasher;
   readonly #addr: SipHasher;
+  /** The prepared address's digest: the key of score(). */
+  #d0 = 0;
+  #d1 = 0;
+  #d2 = 0;
+  #d3 = 0;
 
   constructor(key: Uint8Array) {
     this.#base = SipHasher.keyed(key);
@@ -121,15 +130,22 @@ export class RelayTargetPicker {
     return { best, values };
   }
 
-  /** Keys the hasher for one address at `now`: score() then hashes candidates for it. */
+  /** Keys score() for one address at `now`. */
   prepare(address: Id64, now: number): void {
     const period = RelayTargetPicker.period(address, now);
-    this.#addr.copyFrom(this.#base).write(address.hi, address.lo).write(Math.floor(period / 2 ** 32), period >>> 0);
+    const h = this.#addr.copyFrom(this.#base).write(address.hi, address.lo).write(Math.floor(period / 2 ** 32), period >>> 0);
+    [this.#d0, this.#d1] = h.digest();
+    [this.#d2, this.#d3] = h.hashWith(0x5bd1e995, 0x27d4eb2d);
   }
 
-  /** The keyed hash of a candidate for the prepared address (top 53 bits). */
+  /** The keyed hash of a candidate for the prepared address (53 bits). */
   score(c: RelayCandidate): number {
-    return this.#addr.hashWith53(c.hi, c.lo);
+    let h1 = Math.imul(c.hi ^ this.#d0, 0xcc9e2d51);
+    h1 = Math.imul((h1 << 15) | (h1 >>> 17), 0x1b873593) ^ this.#d1;
+    let h2 = Math.imul(c.lo ^ this.#d2, 0x85ebca6b) ^ h1;
+    h1 = fmix32(h1 ^ Math.imul(h2, 0x27d4eb2d) ^ this.#d3);
+    h2 = fmix32(h2 ^ h1 ^ this.#d0);
+    return h1 * 2 ** 21 + (h2 >>> 11);
   }
 }
 

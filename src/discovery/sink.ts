@@ -5,7 +5,7 @@ import type { AddressBook } from '../core/addrbook/index.js';
 import type { AddressSink, LearnedAddress, Provenance } from './types.js';
 
 export interface BookSinkOptions {
-  book: Pick<AddressBook, 'add' | 'get' | 'size'>;
+  book: Pick<AddressBook, 'add' | 'has' | 'size'>;
   /** False for addresses that must never enter the book (port 0, banned, discouraged, our own). */
   accept(endpoint: Endpoint): boolean;
   /** Called for each address the book did not know before, with who told us. */
@@ -27,10 +27,10 @@ export function createBookSink(options: BookSinkOptions): AddressSink {
       let fresh = 0;
       for (const a of addresses) {
         if (!accept(a.endpoint)) continue;
-        const known = book.get(a.endpoint) !== undefined;
+        const known = book.has(a.endpoint);
         const input = { endpoint: a.endpoint, time: a.time, origin: provenance.origin, ...(a.services !== undefined ? { services: a.services } : {}) };
-        book.add([input], provenance.source, provenance.penaltyMs);
-        if (!known && book.get(a.endpoint) !== undefined) {
+        book.add(input, provenance.source, provenance.penaltyMs);
+        if (!known && book.has(a.endpoint)) {
           fresh++;
           onDiscovered?.(a.endpoint, provenance, a.time);
         }

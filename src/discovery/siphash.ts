@@ -2,8 +2,8 @@
 //
 // JavaScript has no 64-bit integers outside BigInt (far too slow here), so each 64-bit lane is a
 // pair of 32-bit halves in a Uint32Array. A hasher absorbs words one by one; `hashWith(hi, lo)`
-// hashes the state so far plus one more word without changing it, so a prefix (an address and its
-// 24-hour period) is absorbed once and each relay candidate costs one word and the finalisation.
+// hashes the state so far plus one more word without changing it. Relay-target choice hashes each
+// address and its 24-hour period once and keys a cheaper per-candidate mixer with the digest.
 
 /** State layout: v0..v3, each as [high, low]. */
 const SCRATCH = new Uint32Array(8);
@@ -143,18 +143,6 @@ export class SipHasher {
     absorb(s, hi >>> 0, lo >>> 0);
     finalise(s, this.#count + 8);
     return [s[0]!, s[1]!];
-  }
-
-  /**
-   * Like hashWith, as the top 53 bits of the hash: an exact number, ordered as the 64-bit values
-   * are (ties aside). What relay-target choice compares, without an array per candidate.
-   */
-  hashWith53(hi: number, lo: number): number {
-    const s = SCRATCH;
-    s.set(this.#s);
-    absorb(s, hi >>> 0, lo >>> 0);
-    finalise(s, this.#count + 8);
-    return s[0]! * 2 ** 21 + (s[1]! >>> 11);
   }
 
   /** The hash of what was written, as [high, low]; this state is unchanged. */

@@ -18,10 +18,10 @@ const SPREAD_TOLERANCE = 0.25;
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-9);
 const dist = (r: ScenarioResult, key: string) => r.details[key] as { count: number; mean: number; p50: number; p90: number; max: number };
 
-describe('message-level fast path against the byte-level transport (bootstrap, 200 nodes, 20 min)', () => {
+describe('message-level fast path against the byte-level transport (bootstrap, 150 nodes, 10 min)', () => {
   it('reaches the same policy outcomes: targets, one network, degrees, book sizes, gossip volumes', async () => {
-    const fast = (await runSmall('bootstrap', 200, 20 * 60_000, SET, 'honesty')).result;
-    const bytes = (await runSmall('bootstrap', 200, 20 * 60_000, `${SET},byteLevel=true`, 'honesty')).result;
+    const fast = (await runSmall('bootstrap', 150, 10 * 60_000, SET, 'honesty')).result;
+    const bytes = (await runSmall('bootstrap', 150, 10 * 60_000, `${SET},byteLevel=true`, 'honesty')).result;
     for (const r of [fast, bytes]) {
       expect(r.checks.filter((c) => !c.ok)).toEqual([]);
       expect(metricOf(r, 'atTargetEnd')).toBe(1);
@@ -51,7 +51,7 @@ describe('message-level fast path against the byte-level transport (bootstrap, 2
       expect(rel(ex(fast)[k]!, ex(bytes)[k]!), k).toBeLessThan(SPREAD_TOLERANCE);
     }
     // Handshakes ran both ways (the byte run signed and verified every one with Ed25519).
-    expect(fast.network.dials).toBeGreaterThan(200 * 12);
+    expect(fast.network.dials).toBeGreaterThan(150 * 12);
     expect(rel(fast.network.links, bytes.network.links)).toBeLessThan(MEAN_TOLERANCE);
   }, 300_000);
 });

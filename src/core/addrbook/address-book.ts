@@ -528,6 +528,11 @@ export class AddressBook {
     return id < 0 ? undefined : this.#entry(id);
   }
 
+  /** Whether the book holds `ep` (get() without building the entry). */
+  has(ep: EndpointLike): boolean {
+    return this.#find(ep) >= 0;
+  }
+
   /**
    * Every entry, tried ones first, in slot order: the order depends only on where entries sit, so
    * equal books (a book and its restored snapshot) list their entries identically.

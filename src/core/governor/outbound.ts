@@ -180,15 +180,18 @@ export function balanceTemperatures(run: Run): void {
       live--;
     }
   }
-  const recentlyChurned = (p: GovernorPeer) => p.churnedAt !== undefined && run.now - p.churnedAt < churnCooldownMs;
-  const warm = shuffle(run, auto.filter((p) => p.temperature === 'warm' && isLive(p)));
-  // Stable sort after the shuffle: random order, but peers churned out of hot recently go last.
-  warm.sort((a, b) => Number(recentlyChurned(a)) - Number(recentlyChurned(b)));
   let hotCount = hot.length;
-  for (const p of warm) {
-    if (hotCount >= targets.hot) break;
-    hotCount++;
-    promote(run, p, `filling hot slot ${hotCount}/${targets.hot}`);
+  // At the hot target (nearly every call) nothing is promoted: no shuffle, no random draws.
+  if (hotCount < targets.hot) {
+    const recentlyChurned = (p: GovernorPeer) => p.churnedAt !== undefined && run.now - p.churnedAt < churnCooldownMs;
+    const warm = shuffle(run, auto.filter((p) => p.temperature === 'warm' && isLive(p)));
+    // Stable sort after the shuffle: random order, but peers churned out of hot recently go last.
+    warm.sort((a, b) => Number(recentlyChurned(a)) - Number(recentlyChurned(b)));
+    for (const p of warm) {
+      if (hotCount >= targets.hot) break;
+      hotCount++;
+      promote(run, p, `filling hot slot ${hotCount}/${targets.hot}`);
+    }
   }
   // Operator-chosen outbound peers and inbound peers have their own rules (see promoteOnConnect).
   let inboundHot = 0;

@@ -15,8 +15,11 @@ describe('AddressBook.add (Core: addrman_simple, addrman_ports, addrman_new_coll
 
   it('adds an address once and selects it', () => {
     const { book } = makeBook();
+    expect(book.has('250.1.1.1:8333')).toBe(false);
     expect(book.add([addr('250.1.1.1:8333')], source)).toBe(true);
     expect(book.size()).toBe(1);
+    expect(book.has('250.1.1.1:8333')).toBe(true);
+    expect(book.has('250.1.1.1:8334')).toBe(false);
     expect(ep(book.select())).toBe('250.1.1.1:8333');
     expect(book.add([addr('250.1.1.1:8333')], source)).toBe(false);
     expect(book.size()).toBe(1);
