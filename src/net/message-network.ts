@@ -11,41 +11,20 @@
 // for by the network (a keyed hash under the network's secret, issued only to the holder of the
 // NodeIdentity object) instead of proven with Ed25519 signatures.
 
-import { normalizeIp, type Endpoint } from '../core/address/index.js';
-import type { Scheduler } from '../core/clock.js';
+import type { Endpoint } from '../core/address/index.js';
 import { sha256 } from '../core/hash/index.js';
-import type { Random } from '../core/random.js';
 import type { HandshakeAuth } from './handshake.js';
 import type { NodeIdentity } from './identity.js';
 import { FRAME, type MessageLink, type MessageLinkHandlers, type WireMessage } from './message-link.js';
-import { DEFAULT_DIAL_TIMEOUT_MS } from './tcp.js';
-import { DialError, NO_CHANNEL_BINDING, type DialOptions, type InboundAttempt, type Link, type LinkHandlers, type Listener, type Transport } from './transport.js';
+import { SimulatedNetwork, type SimulatedNetworkOptions } from './simulated-network.js';
+import { NO_CHANNEL_BINDING, type LinkHandlers } from './transport.js';
 
-export interface MessageNetworkOptions {
-  scheduler: Scheduler;
-  /** Needed when lossRate > 0. */
-  random?: Random;
-  /** One-way delay in ms, fixed or per (from ip, to ip). Default 0. */
-  latencyMs?: number | ((fromIp: string, toIp: string) => number);
-  /** Probability in [0, 1) that a dial's SYN or a message is lost. Default 0. */
-  lossRate?: number;
-  /** Extra delay of a lost message, like TCP's retransmission timeout. Default 200 ms. */
-  retransmitMs?: number;
-  /** Wire bytes in flight before a link reports back-pressure, like a socket buffer. Default 256 KiB. */
-  windowBytes?: number;
+export interface MessageNetworkOptions extends SimulatedNetworkOptions {
   /** 32 bytes keying the identity vouchers (default: fixed; they only have to be unforgeable from outside the network object). */
   vouchKey?: Uint8Array;
 }
 
-const UNSPECIFIED = new Set(['0.0.0.0', '::']);
-const FIRST_EPHEMERAL_PORT = 49152;
-const FIRST_LISTEN_PORT = 20000;
 const VOUCH_DOMAIN = new TextEncoder().encode('peerwarden-sim-vouch-v1');
-
-interface Listening {
-  endpoint: Endpoint;
-  onInbound: (attempt: InboundAttempt) => void;
-}
 
 /** A delivery due at one instant: the receiving end and what arrives (a message, or FIN/RST). */
 const FIN = 1;
@@ -87,164 +66,40 @@ class Vouchers implements HandshakeAuth {
 }
 
 /** A network of in-process hosts whose links carry messages. Each host gets a Transport bound to its IP with transport(ip). */
-export class MessageNetwork {
-  readonly scheduler: Scheduler;
-  readonly windowBytes: number;
-  readonly retransmitMs: number;
+export class MessageNetwork extends SimulatedNetwork<MessageEnd> {
   readonly auth: HandshakeAuth;
   /** Counters for tests and simulations (the same as MemoryNetwork's), and deliveries made. */
-  readonly stats = { dials: 0, refused: 0, lostDials: 0, links: 0, messages: 0 };
-  #random: Random | undefined;
-  #latency: number | ((fromIp: string, toIp: string) => number);
-  #lossRate: number;
-  #listeners = new Map<string, Listening>();
-  #nextEphemeral = new Map<string, number>();
-  #nextListenPort = new Map<string, number>();
-  #partition: Map<string, number> | undefined;
-  #held = new Set<MessageEnd>();
+  override readonly stats = { dials: 0, refused: 0, lostDials: 0, links: 0, messages: 0 };
   #open = 0;
   /** Deliveries by due instant: receiving ends and arrivals in parallel arrays, in the order they were sent. */
   #due = new Map<number, { ends: MessageEnd[]; arrivals: Arrival[] }>();
 
   constructor(options: MessageNetworkOptions) {
-    this.scheduler = options.scheduler;
-    this.#random = options.random;
-    this.#latency = options.latencyMs ?? 0;
-    this.#lossRate = options.lossRate ?? 0;
-    this.retransmitMs = options.retransmitMs ?? 200;
-    this.windowBytes = options.windowBytes ?? 256 * 1024;
+    super('message network', options);
     this.auth = new Vouchers(options.vouchKey ?? new Uint8Array(32));
-    if (this.#lossRate > 0 && !this.#random) throw new RangeError('a MessageNetwork with lossRate > 0 needs a random source');
-    if (!(this.#lossRate >= 0 && this.#lossRate < 1)) throw new RangeError(`lossRate must be in [0, 1), got ${this.#lossRate}`);
   }
 
-  latency(fromIp: string, toIp: string): number {
-    return typeof this.#latency === 'number' ? this.#latency : this.#latency(fromIp, toIp);
+  protected connect(local: Endpoint, remote: Endpoint, oneWay: number, back: number): [MessageEnd, MessageEnd] {
+    const dialer = new MessageEnd(this, local, remote, oneWay);
+    const acceptor = new MessageEnd(this, remote, local, back);
+    dialer.peer = acceptor;
+    acceptor.peer = dialer;
+    this.#open += 2;
+    return [dialer, acceptor];
   }
 
-  lost(): boolean {
-    return this.#lossRate > 0 && this.#random!.float() < this.#lossRate;
+  protected refuse(acceptor: MessageEnd, goodbye: Uint8Array | undefined): void {
+    if (goodbye) acceptor.send({ t: FRAME, bytes: goodbye, size: goodbye.length });
+    acceptor.end();
   }
 
-  /** Splits the network: IPs in different groups cannot reach each other (IPs in no group reach everyone). */
-  partition(groups: readonly (readonly string[])[]): void {
-    this.#partition = new Map();
-    groups.forEach((group, i) => group.forEach((ip) => this.#partition!.set(normalizeIp(ip), i)));
-  }
-
-  /** Ends a partition: held messages arrive now, in order (connections that timed out meanwhile stay closed). */
-  heal(): void {
-    this.#partition = undefined;
-    const held = [...this.#held];
-    this.#held.clear();
-    for (const end of held) end.releaseHeld();
-  }
-
-  partitioned(a: string, b: string): boolean {
-    if (!this.#partition) return false;
-    const ga = this.#partition.get(a);
-    const gb = this.#partition.get(b);
-    return ga !== undefined && gb !== undefined && ga !== gb;
+  protected release(end: MessageEnd): void {
+    end.releaseHeld();
   }
 
   /** Link ends currently open (both ends count). */
   get openLinks(): number {
     return this.#open;
-  }
-
-  /** A Transport whose listeners and dials use `ip`. */
-  transport(ip: string): Transport {
-    const ownIp = normalizeIp(ip);
-    return {
-      kind: 'memory',
-      encrypted: false,
-      listen: (endpoint, onInbound) => {
-        const bindIp = UNSPECIFIED.has(endpoint.ip) ? ownIp : normalizeIp(endpoint.ip);
-        let port = endpoint.port;
-        if (port === 0) {
-          do port = this.#port(this.#nextListenPort, bindIp, FIRST_LISTEN_PORT);
-          while (this.#listeners.has(`${bindIp}|${port}`));
-        }
-        const key = `${bindIp}|${port}`;
-        if (this.#listeners.has(key)) return Promise.reject(new Error(`message network: ${bindIp}:${port} is already in use`));
-        const listener: Listening = { endpoint: { ip: bindIp, port }, onInbound };
-        this.#listeners.set(key, listener);
-        const result: Listener = {
-          endpoint: listener.endpoint,
-          close: () => {
-            if (this.#listeners.get(key) === listener) this.#listeners.delete(key);
-            return Promise.resolve();
-          },
-        };
-        return Promise.resolve(result);
-      },
-      dial: (endpoint, options) => this.#dial(ownIp, endpoint, options),
-    };
-  }
-
-  #port(map: Map<string, number>, ip: string, first: number): number {
-    const p = map.get(ip) ?? first;
-    map.set(ip, p >= 65535 ? first : p + 1);
-    return p;
-  }
-
-  #dial(fromIp: string, to: Endpoint, options: DialOptions = {}): Promise<Link> {
-    this.stats.dials++;
-    const target: Endpoint = { ip: normalizeIp(to.ip), port: to.port };
-    const localIp = options.localIp ? normalizeIp(options.localIp) : fromIp;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS;
-    return new Promise<Link>((resolve, reject) => {
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        timeout.cancel();
-        fn();
-      };
-      const timeout = this.scheduler.after(timeoutMs, () => {
-        if (settled) return;
-        settled = true;
-        reject(new DialError(target, 'timeout', `no answer within ${timeoutMs} ms`));
-      });
-      const oneWay = this.latency(localIp, target.ip);
-      this.scheduler.after(oneWay, () => {
-        if (settled) return;
-        if (this.partitioned(localIp, target.ip) || this.lost()) {
-          this.stats.lostDials++;
-          return;
-        }
-        const listener = this.#listeners.get(`${target.ip}|${target.port}`);
-        const back = this.latency(target.ip, localIp);
-        if (!listener) {
-          this.stats.refused++;
-          this.scheduler.after(back, () => settle(() => reject(new DialError(target, 'refused', 'connection refused (nothing listens there)'))));
-          return;
-        }
-        const local: Endpoint = { ip: localIp, port: this.#port(this.#nextEphemeral, localIp, FIRST_EPHEMERAL_PORT) };
-        const dialer = new MessageEnd(this, local, target, oneWay);
-        const acceptor = new MessageEnd(this, target, local, back);
-        dialer.peer = acceptor;
-        acceptor.peer = dialer;
-        this.stats.links++;
-        this.#open += 2;
-        this.scheduler.after(back, () => {
-          if (settled) {
-            dialer.destroy();
-            return;
-          }
-          settle(() => resolve(dialer));
-        });
-        listener.onInbound({
-          remote: local,
-          local: target,
-          accept: () => Promise.resolve(acceptor),
-          refuse: (goodbye) => {
-            if (goodbye) acceptor.send({ t: FRAME, bytes: goodbye, size: goodbye.length });
-            acceptor.end();
-          },
-        });
-      });
-    });
   }
 
   /** Queues an arrival at `at` for `end`; all arrivals of one instant share one timer. */
@@ -267,12 +122,8 @@ export class MessageNetwork {
     for (let i = 0; i < ends.length; i++) ends[i]!.arrive(arrivals[i]!);
   }
 
-  holdUntilHealed(end: MessageEnd): void {
-    this.#held.add(end);
-  }
-
   closed(end: MessageEnd): void {
-    this.#held.delete(end);
+    this.unhold(end);
     this.#open--;
   }
 }
