@@ -7,7 +7,7 @@ import type { Offence } from '../core/reputation/penalties.js';
 import { PeerGoneError } from '../core/requests/errors.js';
 import { decodeMessage, decodeRequest, decodeResponse, encodeMessage, encodeRequest, encodeResponse } from '../wire/app-codec.js';
 import { FIRST_EXTENSION_TYPE, MAX_ADDR_ENTRIES, MessageType, PRE_HANDSHAKE_MAX_FRAME_BYTES, ResponseStatus } from '../wire/constants.js';
-import { decodeAddr, decodeGetAddr, decodePing, decodePong, encodeAddr, encodeGetAddr, encodePong, type AddrEntry } from '../wire/control-codec.js';
+import { decodeAddr, decodeGetAddr, decodePing, decodePong, encodeAddr, encodeGetAddr, encodePing, encodePong, type AddrEntry } from '../wire/control-codec.js';
 import { FrameDecoder } from '../wire/decoder.js';
 import { EncodeError, FrameTooLargeError, MalformedMessageError } from '../wire/errors.js';
 import type { EncodedFrame } from '../wire/frame.js';
@@ -691,12 +691,10 @@ export class Connection {
 
   /** One hooks object for every connection: the keep-alive reaches our private parts through it. */
   static readonly #keepAliveHooks: KeepAliveHooks<Connection> = {
-    sendPing(conn, frame) {
-      // On a message link the PING goes as its nonce (read back from the frame the keep-alive built).
+    sendPing(conn, nonce) {
+      // On a message link the PING goes as its nonce; on bytes, as its frame.
       const wire = conn.#wire;
-      const result = wire
-        ? wire.sendControl({ t: MessageType.PING, nonce: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).readBigUInt64BE(5), size: NONCE_WIRE_BYTES })
-        : conn.#queue.enqueueControl(frame);
+      const result = wire ? wire.sendControl({ t: MessageType.PING, nonce, size: NONCE_WIRE_BYTES }) : conn.#queue.enqueueControl(encodePing(nonce));
       if (result === 'slow') conn.#slow();
       return result === 'queued';
     },

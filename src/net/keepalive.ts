@@ -2,7 +2,6 @@
 
 import type { Scheduler, Timer } from '../core/clock.js';
 import type { Random } from '../core/random.js';
-import { encodePing } from '../wire/control-codec.js';
 
 /** Pings remembered while unanswered: a PONG for any of them still measures the round trip. */
 const PING_MEMORY = 3;
@@ -19,8 +18,8 @@ export interface KeepAliveContext {
  * passed as `subject`), so a connection's keep-alive costs a few fields, not a set of closures.
  */
 export interface KeepAliveHooks<T> {
-  /** Queues a PING frame ahead of data; false when the connection could not take it (it handles why). */
-  sendPing(subject: T, frame: Uint8Array): boolean;
+  /** Queues a PING with this nonce ahead of data; false when the connection could not take it (it handles why). */
+  sendPing(subject: T, nonce: bigint): boolean;
   /** `missed` pings in a row went unanswered: end the connection. */
   timedOut(subject: T, missed: number): void;
   /** A PONG matched none of our recent PINGs. */
@@ -73,12 +72,14 @@ export class KeepAlive<T> {
         return;
       }
     }
-    const bytes = ctx.random.bytes(8);
-    let nonce = 0n;
-    for (const b of bytes) nonce = (nonce << 8n) | BigInt(b);
+    // 8 random bytes, big-endian, as two 32-bit words: two BigInts per PING, not sixteen.
+    const b = ctx.random.bytes(8);
+    const hi = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    const lo = ((b[4]! << 24) | (b[5]! << 16) | (b[6]! << 8) | b[7]!) >>> 0;
+    const nonce = (BigInt(hi) << 32n) | BigInt(lo);
     this.#pings.push(nonce, ctx.scheduler.now());
     if (this.#pings.length > 2 * PING_MEMORY) this.#pings.splice(0, 2);
-    if (!this.#hooks.sendPing(this.#subject, encodePing(nonce))) return;
+    if (!this.#hooks.sendPing(this.#subject, nonce)) return;
     this.#timer = ctx.scheduler.after(ctx.config.pingIntervalMs, this.#onTimer);
   }
 

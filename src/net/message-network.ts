@@ -72,7 +72,8 @@ export class MessageNetwork extends SimulatedNetwork<MessageEnd> {
   override readonly stats = { dials: 0, refused: 0, lostDials: 0, links: 0, messages: 0 };
   #open = 0;
   /** Deliveries by due instant: receiving ends and arrivals in parallel arrays, in the order they were sent. */
-  #due = new Map<number, { ends: MessageEnd[]; arrivals: Arrival[] }>();
+  #due = new Map<number, DueSlot>();
+  #spare: DueSlot[] = [];
 
   constructor(options: MessageNetworkOptions) {
     super('message network', options);
@@ -106,7 +107,7 @@ export class MessageNetwork extends SimulatedNetwork<MessageEnd> {
   deliverAt(at: number, end: MessageEnd, arrival: Arrival): void {
     let slot = this.#due.get(at);
     if (!slot) {
-      slot = { ends: [], arrivals: [] };
+      slot = this.#spare.pop() ?? { ends: [], arrivals: [] };
       this.#due.set(at, slot);
       this.scheduler.after(at - this.scheduler.now(), () => this.#fire(at));
     }
@@ -120,6 +121,10 @@ export class MessageNetwork extends SimulatedNetwork<MessageEnd> {
     this.#due.delete(at);
     const { ends, arrivals } = slot;
     for (let i = 0; i < ends.length; i++) ends[i]!.arrive(arrivals[i]!);
+    // A run has hundreds of millions of instants: their slots are reused, not collected.
+    ends.length = 0;
+    arrivals.length = 0;
+    if (this.#spare.length < SPARE_SLOTS) this.#spare.push(slot);
   }
 
   closed(end: MessageEnd): void {
@@ -127,6 +132,13 @@ export class MessageNetwork extends SimulatedNetwork<MessageEnd> {
     this.#open--;
   }
 }
+
+interface DueSlot {
+  ends: MessageEnd[];
+  arrivals: Arrival[];
+}
+/** Delivery slots kept for reuse at most. */
+const SPARE_SLOTS = 1024;
 
 /** One end of a message link. */
 export class MessageEnd implements MessageLink {

@@ -1,9 +1,9 @@
 // One run of a node (start → stop): builds and wires store, book, reputation, governor, connections and discovery.
 
-import { formatEndpoint, isAcceptable, type Asmap, type Endpoint } from '../core/address/index.js';
+import { formatEndpoint, isAcceptable, normalizeIp, parseEndpoint, type Asmap, type Endpoint } from '../core/address/index.js';
 import type { AddressBook } from '../core/addrbook/index.js';
 import type { Scheduler, Timer } from '../core/clock.js';
-import { createGovernorState, isExemptPeer, type GovernorState } from '../core/governor/index.js';
+import { createGovernorState, isExemptPeer, wantsOutbound, type GovernorState } from '../core/governor/index.js';
 import type { Random } from '../core/random.js';
 import { BanList, Reputation } from '../core/reputation/index.js';
 import { createBookSink, Discovery, PeerExchange, systemResolver, type HostResolver } from '../discovery/index.js';
@@ -211,7 +211,10 @@ export class NodeSession {
           data: { origin: p.origin, source: p.source, heardAt: time, ...(p.peerId !== undefined ? { from: p.peerId } : {}) },
         });
       },
-      onLearned: (count, p) => feed({ type: 'addressesLearned', count, source: p.origin }),
+      // News of addresses matters to the governor only while it has outbound slots to fill.
+      onLearned: (count, p) => {
+        if (wantsOutbound(this.driver.state)) feed({ type: 'addressesLearned', count, source: p.origin });
+      },
     });
     this.exchange = new PeerExchange({
       sink,
@@ -360,8 +363,17 @@ export class NodeSession {
   }
 
   isSelf(ep: Endpoint): boolean {
-    return this.governor.selfKeys.has(formatEndpoint(ep));
+    const keys = this.governor.selfKeys;
+    if (keys.size !== this.#selfIpsOf) {
+      // Our keys are few and change only when a listener starts; their IPs tell nearly every
+      // gossiped address apart from ours without formatting it.
+      this.#selfIps = new Set([...keys].map((k) => parseEndpoint(k).ip));
+      this.#selfIpsOf = keys.size;
+    }
+    return this.#selfIps.has(normalizeIp(ep.ip)) && keys.has(formatEndpoint(ep));
   }
+  #selfIps = new Set<string>();
+  #selfIpsOf = 0;
 
   /** Our listening endpoints worth announcing: specific IPs of an acceptable class, real ports. */
   selfEndpoints(): Endpoint[] {

@@ -29,6 +29,7 @@ export type {
 } from './types.js';
 export { createGovernorState, countConnections, isExemptPeer, type CreateGovernorOptions, type GovernorCounts } from './state.js';
 export { step, selectAnchors } from './step.js';
+export { wantsOutbound } from './outbound.js';
 export { backoffBaseMs, backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 export { selectInboundToEvict, EVICTION_PROTECT, type EvictionCandidate, type EvictionOptions } from './eviction.js';
 export { churnCount } from './churn.js';

@@ -3,7 +3,8 @@
 import type { Endpoint } from '../address/index.js';
 import { countConnections, busyEndpoints, endpointKey, isAutomatic, isLive, isStaticEndpoint, nextFeelerAt, usedOutboundGroups } from './state.js';
 import { closePeer, demote, dial, groupOf, inBackoff, isBanned, isDialable, isDiscouraged, promote, scoreOf, type Run } from './run.js';
-import type { DialPurpose, GovernorPeer } from './types.js';
+import type { DialPurpose, GovernorPeer, GovernorState } from './types.js';
+import type { GovernorCounts } from './state.js';
 
 /** While fewer than this many picks were made, skip addresses tried in the last `recentTryMs` (Core's ThreadOpenConnections). */
 export const RECENT_TRY_PICKS = 30;
@@ -87,12 +88,26 @@ export function dialStatics(run: Run): void {
   }
 }
 
+function outboundWanted(state: GovernorState, c: GovernorCounts): boolean {
+  const { targets, maxConcurrentDials } = state.config;
+  return c.autoOutbound + c.autoDialing < targets.outbound && c.autoDialing < maxConcurrentDials && c.total < targets.maxTotal;
+}
+
+/**
+ * Whether the governor would open an automatic outbound dial now if it had an address: what makes
+ * news of addresses (`addressesLearned`) worth a step. At its targets, new addresses wait for the
+ * next tick or feeler, which read the book anyway.
+ */
+export function wantsOutbound(state: GovernorState): boolean {
+  return !state.stopped && outboundWanted(state, countConnections(state));
+}
+
 /** Opens automatic outbound dials until the outbound target (counting dials in flight) is met. */
 export function fillOutbound(run: Run): void {
   const s = run.state;
-  const { targets, maxConcurrentDials } = s.config;
+  const { targets } = s.config;
   const c = countConnections(s);
-  const wanted = () => c.autoOutbound + c.autoDialing < targets.outbound && c.autoDialing < maxConcurrentDials && c.total < targets.maxTotal;
+  const wanted = () => outboundWanted(s, c);
   // At target (nearly every call: this runs after every change), the sets below are not needed.
   if (!wanted()) return;
   const groups = usedOutboundGroups(s);
