@@ -1,11 +1,22 @@
 // A virtual clock for tests and the simulator: time moves only when advance() is called.
 import type { Scheduler, Timer } from '../core/clock.js';
 
-interface Pending {
-  at: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
+/** A timer in the heap; it is also the Timer handed out (one object per timer, no closure). */
+class Pending implements Timer {
+  cancelled = false;
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly fn: () => void,
+    private readonly clock: VirtualClock,
+  ) {}
+
+  cancel(): void {
+    if (!this.cancelled) {
+      this.cancelled = true;
+      this.clock.timerCancelled();
+    }
+  }
 }
 
 const before = (a: Pending, b: Pending) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
@@ -30,17 +41,15 @@ export class VirtualClock implements Scheduler {
   }
 
   after(ms: number, fn: () => void): Timer {
-    const p: Pending = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
+    const p = new Pending(this.#now + Math.max(0, ms), this.#seq++, fn, this);
     this.#push(p);
     this.#live++;
-    return {
-      cancel: () => {
-        if (!p.cancelled) {
-          p.cancelled = true;
-          this.#live--;
-        }
-      },
-    };
+    return p;
+  }
+
+  /** A timer was cancelled before it fired (called by the timer). */
+  timerCancelled(): void {
+    this.#live--;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due, in order. */
@@ -81,7 +90,9 @@ export class VirtualClock implements Scheduler {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const t = h[i]!;
+      h[i] = h[parent]!;
+      h[parent] = t;
       i = parent;
     }
   }
@@ -99,7 +110,9 @@ export class VirtualClock implements Scheduler {
       if (l < h.length && before(h[l]!, h[m]!)) m = l;
       if (r < h.length && before(h[r]!, h[m]!)) m = r;
       if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
+      const t = h[i]!;
+      h[i] = h[m]!;
+      h[m] = t;
       i = m;
     }
   }

@@ -23,6 +23,12 @@ export function groupKey(group: Uint8Array): number | string {
   return String.fromCharCode(...group);
 }
 
+/**
+ * Names of the fixed groups (every IPv4 /16 and the unroutable group), made once for all books:
+ * stats name every group of a book each time they are read, and the alarm reads them every minute.
+ */
+const FIXED_NAMES: (string | undefined)[] = [];
+
 export class GroupRegistry {
   /** Entry counts of IPv4 groups by first octet and second octet (rows made on first use), and of the unroutable group. */
   readonly #ipv4Refs: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(256);
@@ -101,7 +107,7 @@ export class GroupRegistry {
 
   /** The group as formatNetGroup writes it. */
   name(id: number): string {
-    if (id < FIRST_INTERNED_ID) return formatNetGroup(this.bytes(id));
+    if (id < FIRST_INTERNED_ID) return (FIXED_NAMES[id] ??= formatNetGroup(this.bytes(id)));
     const slot = id - FIRST_INTERNED_ID;
     return (this.#names[slot] ??= formatNetGroup(this.#bytes[slot]!, { mapped: this.#mapped[slot] }));
   }

@@ -3,23 +3,24 @@
 import type { BookState } from './book-state.js';
 import { ADDRESS_ORIGINS, type AddressBookStats, type AddressOrigin, type TableOccupancy } from './types.js';
 
+/** The unit of tried entries in a packed per-group count (a book holds far fewer than 2^24 entries). */
+const TRIED_UNIT = 2 ** 24;
+
 export function statsOf(s: BookState): AddressBookStats {
   const e = s.entries;
   const byOrigin = Object.fromEntries(ADDRESS_ORIGINS.map((o) => [o, 0])) as Record<AddressOrigin, number>;
   // Counted per group present, not in arrays over every possible group id (65,537 /16s alone):
   // this runs on every /metrics render and status call, and most books hold few groups.
-  const perGroup = new Map<number, { new: number; tried: number }>();
+  // Both counts in one number (tried in the high part): no object per group while counting.
+  const perGroup = new Map<number, number>();
   for (let i = 0; i < s.orderLength; i++) {
     const id = s.order[i]!;
     byOrigin[s.originOf(id)]++;
     const g = e.group[id]!;
-    let c = perGroup.get(g);
-    if (!c) perGroup.set(g, (c = { new: 0, tried: 0 }));
-    if (s.isTried(id)) c.tried++;
-    else c.new++;
+    perGroup.set(g, (perGroup.get(g) ?? 0) + (s.isTried(id) ? TRIED_UNIT : 1));
   }
   const byGroup: AddressBookStats['byGroup'] = [];
-  for (const [g, c] of perGroup) byGroup.push({ group: s.groups.name(g), new: c.new, tried: c.tried });
+  for (const [g, c] of perGroup) byGroup.push({ group: s.groups.name(g), new: c % TRIED_UNIT, tried: Math.floor(c / TRIED_UNIT) });
   byGroup.sort((a, b) => b.new + b.tried - (a.new + a.tried) || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   return {
     new: s.nNew,
