@@ -33,7 +33,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (argv, io) => (await import('./watch.js')).runWatch(argv, io),
   },
   sim: {
-    summary: 'simulate many nodes on a virtual clock (bootstrap, churn, partition, eclipse, sybil)',
+    summary: 'simulate many nodes on a virtual clock (bootstrap, churn, partition, eclipse, sybil, eclipse-study)',
     run: async (argv, io) => (await import('./sim.js')).runSim(argv, io),
   },
   fleet: {

@@ -8,7 +8,7 @@ import { NETWORK_PARAMS, paramsHelp, parseAssignments, SimParamError } from '../
 import { plan, resultsJson, resultsOf, runScenario, writeOutputs, type RunCost, type ScenarioResult } from '../sim/run.js';
 import { SimInvariantError } from '../sim/simulation.js';
 import type { Scenario } from '../sim/scenario.js';
-import { SCENARIOS, findScenario } from '../sim/scenarios/index.js';
+import { DEFAULT_SCENARIOS, SCENARIOS, findScenario } from '../sim/scenarios/index.js';
 import { flagsHelp, parseArgs, type FlagSpec } from './args.js';
 import type { CliIo } from './io.js';
 import { formatBytes, renderTable } from './table.js';
@@ -39,7 +39,7 @@ const HELP = `Usage: peerwarden sim [scenario|all] [--nodes N] [--seed S] [--dur
 
 Runs real peerwarden nodes — governor, address book, reputation, peer exchange, connections —
 by the thousand in one process, on a virtual clock and a memory network with latency and loss.
-Without a scenario, runs all of them: ${SCENARIOS.map((s) => s.name).join(', ')}.
+Without a scenario (or with all), runs ${DEFAULT_SCENARIOS.map((s) => s.name).join(', ')}; eclipse-study runs only when named.
 
 Options:
 ${flagsHelp(FLAGS)}
@@ -95,7 +95,7 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
     io.out(listText());
     return 0;
   }
-  let scenarios: readonly Scenario[] = SCENARIOS;
+  let scenarios: readonly Scenario[] = DEFAULT_SCENARIOS;
   if (positionals.length > 1) problems.push(`one scenario at most, got ${positionals.length}: ${positionals.join(' ')}`);
   const name = positionals[0];
   if (name !== undefined && name !== 'all') {

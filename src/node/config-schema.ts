@@ -15,6 +15,12 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 export type LogLevel = (typeof LOG_LEVELS)[number];
 const ENCRYPTIONS = ['tls', 'none'] as const;
 
+/**
+ * The tried-per-source-group limit a node runs with (0: none, Bitcoin Core's book): chosen by the
+ * eclipse study (`peerwarden sim eclipse-study`, docs/simulator.md).
+ */
+export const DEFAULT_MAX_TRIED_PER_SOURCE_GROUP = 4;
+
 /** Targets and limits above this are refused as typos rather than honoured. */
 const MAX_COUNT = 100_000;
 /** The smallest send budget that makes sense: one largest frame and its header must fit. */
@@ -143,6 +149,14 @@ export const CONFIG_SCHEMA = {
     help: 'AS map file (Bitcoin Core format): group peers by network operator, not /16',
     meaning:
       'an AS map file (Bitcoin Core\'s format): net groups become autonomous systems (`AS13335`) for bucketing, outbound diversity and inbound eviction; a changed map re-buckets the book at start ([addrbook.md](addrbook.md#as-map-asmap))',
+  }),
+  maxTriedPerSourceGroup: key(wholeNumber(0, MAX_COUNT, 'a whole number 0-100000 (0: no limit, as Bitcoin Core)'), {
+    default: DEFAULT_MAX_TRIED_PER_SOURCE_GROUP,
+    flag: 'max-tried-per-source-group',
+    env: 'MAX_TRIED_PER_SOURCE_GROUP',
+    help: 'tried-table entries learned from one source net group (0: no limit, as Bitcoin Core)',
+    meaning:
+      'at most this many tried-table entries whose address was told by one source net group (or AS); `0` keeps the book bit for bit Bitcoin Core\'s ([addrbook.md](addrbook.md#eclipse-defences-beyond-core))',
   }),
   limits: group({
     sendBudgetBytes: key(wholeNumber(MIN_SEND_BUDGET, 2 ** 40, `a whole number of bytes from ${MIN_SEND_BUDGET} (one largest frame) to 2^40`), {

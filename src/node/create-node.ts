@@ -22,5 +22,11 @@ export async function createNode(config: NodeConfig = {}, runtime: NodeOptions =
   if (runtime.identity) identity = runtime.identity;
   else if (resolved.dataDir === null) identity = identityFromSeed(random.bytes(32));
   else identity = loadOrCreateIdentity(join(resolved.dataDir, NODE_KEY_FILE)).identity;
-  return new Node(resolved, runtime, identity, scheduler, random);
+  return new Node(resolved, withBookDefences(resolved.maxTriedPerSourceGroup, runtime), identity, scheduler, random);
+}
+
+/** The configuration's address-book defences handed to the book (0: off, so the book is Core's); the runtime's own setting wins. */
+export function withBookDefences(maxTriedPerSourceGroup: number, runtime: NodeOptions): NodeOptions {
+  if (maxTriedPerSourceGroup === 0 || runtime.addressBook?.maxTriedPerSourceGroup !== undefined) return runtime;
+  return { ...runtime, addressBook: { ...runtime.addressBook, maxTriedPerSourceGroup } };
 }

@@ -54,8 +54,11 @@ export interface NodeRuntime {
   eclipseAlarm?: false | { checkIntervalMs?: number; thresholds?: Partial<AlarmThresholds> };
   /** An AS map to use instead of reading the `asmap` file (tests and the simulator build theirs in memory). */
   asmap?: Asmap;
-  /** Scale the address book down (tests, simulator): new/tried bucket counts (defaults 1024/256). */
-  addressBook?: { newBucketCount?: number; triedBucketCount?: number };
+  /**
+   * Scale the address book down (tests, simulator): new/tried bucket counts (defaults 1024/256).
+   * `maxTriedPerSourceGroup` here overrides the configuration's key of that name.
+   */
+  addressBook?: { newBucketCount?: number; triedBucketCount?: number; maxTriedPerSourceGroup?: number };
   /** How often the book, peers and events are written (default 1 s: a crash loses at most that much). */
   flushIntervalMs?: number;
   /** Back up the database and start a fresh address book (`--reset-address-book`). */

@@ -16,6 +16,6 @@ export { NETWORK_PARAMS, SimParamError, parseAssignments, resolveParams, paramsH
 export { metric, check, type Scenario, type ScenarioContext, type ScenarioOutcome, type Metric, type MetricUnit, type Check, type ChartSpec, type TimelineEvent } from './scenario.js';
 export { formatMetric } from './format.js';
 export { runScenario, plan, resultsOf, resultsJson, writeOutputs, RESULTS_FORMAT, type ScenarioResult, type SimResults, type RunCost, type RunOptions } from './run.js';
-export { SCENARIOS, findScenario } from './scenarios/index.js';
+export { SCENARIOS, DEFAULT_SCENARIOS, findScenario } from './scenarios/index.js';
 export { nodeIp, honestIp, hostileIp, isHostileIp, isHostileGroup, MAX_SIM_NODES, SIM_PORT } from './addresses.js';
 export { SimStore } from './sim-store.js';

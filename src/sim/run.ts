@@ -92,13 +92,15 @@ function reproduction(scenario: Scenario, options: RunOptions, nodes: number, du
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<{ result: ScenarioResult; svgs: Map<string, string>; cost: RunCost }> {
   const { nodes, durationMs, params, network } = plan(scenario, options);
   const wallStart = performance.now();
-  const sim = new Simulation({
-    seed: `${options.seed}/${scenario.name}`,
-    latency: { minMs: network.latencyMin as number, maxMs: network.latencyMax as number },
-    lossRate: network.loss as number,
-    transport: network.byteLevel === true ? 'bytes' : 'message',
-    checks: { bookEvery: network.checkBook as number, governorEveryMs: network.checkGovernor as number },
-  });
+  const simulationOf = (seed: string) =>
+    new Simulation({
+      seed,
+      latency: { minMs: network.latencyMin as number, maxMs: network.latencyMax as number },
+      lossRate: network.loss as number,
+      transport: network.byteLevel === true ? 'bytes' : 'message',
+      checks: { bookEvery: network.checkBook as number, governorEveryMs: network.checkGovernor as number },
+    });
+  const sim = simulationOf(`${options.seed}/${scenario.name}`);
   let outcome: Awaited<ReturnType<Scenario['run']>>;
   try {
     outcome = await scenario.run({
@@ -106,6 +108,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       nodes,
       durationMs,
       params,
+      simulation: (label) => simulationOf(`${options.seed}/${scenario.name}/${label}`),
       ...(options.onProgress ? { onProgress: (t: number) => options.onProgress!(t, durationMs, { nodes: sim.liveNodes, events: sim.events }) } : {}),
     });
   } catch (err) {

@@ -55,6 +55,11 @@ export interface ScenarioContext {
   durationMs: number;
   params: ParamValues;
   onProgress?(elapsedMs: number): void;
+  /**
+   * A fresh simulation with the same network settings, seeded from the run's seed and `label`
+   * (scenarios that compare several runs use it: the same label gives the same network and attacker).
+   */
+  simulation(label: string): Simulation;
 }
 
 export interface ScenarioOutcome {

@@ -141,6 +141,7 @@ describe('resolveConfig', () => {
       allowLoopback?: boolean;
       targets?: Partial<Targets>;
       asmap?: string | null;
+      maxTriedPerSourceGroup?: number;
       limits?: Partial<Limits>;
       api?: { listen?: string; corsOrigins?: string[]; allowedHosts?: string[] } | false;
       logLevel?: LogLevel;
@@ -162,6 +163,7 @@ describe('resolveConfig', () => {
       allowLoopback: boolean;
       targets: Targets;
       asmap: string | null;
+      maxTriedPerSourceGroup: number;
       limits: Limits;
       api: { listen: Endpoint; corsOrigins: string[]; allowedHosts: string[] } | false;
       logLevel: LogLevel;

@@ -80,7 +80,7 @@ describe('peerwarden sim', () => {
   it('an unknown scenario and settings a scenario cannot use are refused with exit 2', async () => {
     const a = io();
     expect(await runSim(['eclipes'], a.io)).toBe(2);
-    expect(a.err()).toMatch(/unknown scenario "eclipes": choose one of bootstrap, churn, partition, eclipse, sybil or all/);
+    expect(a.err()).toMatch(/unknown scenario "eclipes": choose one of bootstrap, churn, partition, eclipse, sybil, eclipse-study or all/);
     const b = io();
     expect(await runSim(['partition', '--duration', '20m', '--set', 'hot=5,outbound=4'], b.io)).toBe(2);
     expect(b.err()).toMatch(/the duration must exceed warm-up \+ partition \(35 min\)/);
@@ -93,7 +93,7 @@ describe('peerwarden sim', () => {
     expect(h.out()).toMatch(/Usage: peerwarden sim \[scenario\|all\] \[--nodes N\] \[--seed S\] \[--duration 30m\] \[--out DIR\] \[--json\]/);
     const l = io();
     expect(await runSim(['--list'], l.io)).toBe(0);
-    for (const s of ['bootstrap', 'churn', 'partition', 'eclipse', 'sybil']) expect(l.out()).toMatch(new RegExp(`^${s} — `, 'm'));
+    for (const s of ['bootstrap', 'churn', 'partition', 'eclipse', 'sybil', 'eclipse-study']) expect(l.out()).toMatch(new RegExp(`^${s} — `, 'm'));
     expect(l.out()).toMatch(/attackerGroups=32/);
     expect(l.out()).toMatch(/latencyMax=150ms/);
   });

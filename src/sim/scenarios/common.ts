@@ -19,6 +19,13 @@ export const HONEST_PARAMS: ParamSpecs = {
   perPrefix: { kind: 'int', default: 64, help: 'nodes an AS puts in one /16 before it opens the next', min: 1, max: 65_534 },
   distinctGroups: { kind: 'bool', default: false, help: 'every node in its own /16 and AS instead of the Zipf plan', min: 0, max: 1 },
   asmap: { kind: 'bool', default: false, help: "nodes group peers by AS (an asmap of the plan's ASes) instead of by /16", min: 0, max: 1 },
+  maxTriedPerSourceGroup: {
+    kind: 'int',
+    default: -1,
+    help: "nodes' tried-table entries per source group (-1: the node's default; 0: no limit, Core's book)",
+    min: -1,
+    max: 100_000,
+  },
 };
 
 /** The address plan the honest parameters describe, drawn from the simulation's seed. */
@@ -33,8 +40,9 @@ export function planOf(sim: Simulation, count: number, p: ParamValues): AddressP
 }
 
 /** The node configuration the honest parameters ask for. */
-export function targetsOf(p: ParamValues): { targets: { hot: number; outbound: number } } {
-  return { targets: { hot: p.hot as number, outbound: p.outbound as number } };
+export function targetsOf(p: ParamValues): { targets: { hot: number; outbound: number }; maxTriedPerSourceGroup?: number } {
+  const limit = p.maxTriedPerSourceGroup;
+  return { targets: { hot: p.hot as number, outbound: p.outbound as number }, ...(typeof limit === 'number' && limit >= 0 ? { maxTriedPerSourceGroup: limit } : {}) };
 }
 
 /**

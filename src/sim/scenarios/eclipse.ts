@@ -1,15 +1,7 @@
 // Scenario "eclipse": an attacker with many addresses in few /16s floods a victim's address book and inbound slots.
 
-import { backgroundPrefixes, hostilePrefixes } from '../address-plan.js';
-import { isHostileGroup, isHostileIp, ipOfEndpoint, endpointOf } from '../addresses.js';
-import { EclipseAttacker } from '../attacker.js';
-import { Background } from '../background.js';
-import { bookShare } from '../book-share.js';
-import { FULL_BOOK, type SimNode } from '../honest.js';
 import { check, metric, type Metric, type Scenario } from '../scenario.js';
-import { SeriesRecorder } from '../series.js';
-import { SimStore } from '../sim-store.js';
-import { growNetwork, HONEST_PARAMS } from './common.js';
+import { ECLIPSE_PARAMS, runEclipse } from './eclipse-run.js';
 
 /**
  * Figures of the reference simulation of Bitcoin Core's design (shared/reference, bitcoin-core-
@@ -53,24 +45,7 @@ export const eclipse: Scenario = {
   defaultNodes: 50,
   minNodes: 4,
   defaultDurationMs: 6 * 3_600_000,
-  params: {
-    ...HONEST_PARAMS,
-    background: { kind: 'int', default: 20_000, help: 'honest addresses in the victim\'s book before it starts (0: a fresh victim that knows only the seeds)', min: 0, max: 100_000 },
-    backgroundSources: { kind: 'int', default: 400, help: '/16s they were gossiped from', min: 1, max: 10_000 },
-    backgroundOnline: { kind: 'number', default: 0.5, help: 'share of them that answer', min: 0, max: 1 },
-    backgroundTried: { kind: 'int', default: 3000, help: 'online ones already in tried', min: 0, max: 100_000 },
-    backgroundAnswer: { kind: 'int', default: 1000, help: 'addresses an online one returns to GETADDR', min: 0, max: 1000 },
-    attackerGroups: { kind: 'int', default: 32, help: 'attacker /16s', min: 1, max: 3840 },
-    attackerPerGroup: { kind: 'int', default: 256, help: 'attacker addresses per /16', min: 1, max: 4096 },
-    attackerInbound: { kind: 'int', default: 100, help: 'inbound connections the attacker keeps to the victim (100 fills its slots)', min: 0, max: 1000 },
-    attackerAses: { kind: 'int', default: 0, help: "ASes the attacker's /16s belong to, in contiguous runs (0: one AS per /16); matters with asmap=true", min: 0, max: 3840 },
-    floodEvery: { kind: 'duration', default: 30_000, help: 'interval between ADDR messages on each attacker connection', min: 100, max: 86_400_000 },
-    addrPerMessage: { kind: 'int', default: 1000, help: 'entries per attacker ADDR', min: 1, max: 1000 },
-    reconnect: { kind: 'duration', default: 30_000, help: 'attacker waits this long before reopening a closed connection', min: 100, max: 86_400_000 },
-    attackStart: { kind: 'duration', default: 10 * 60_000, help: 'when the attack begins', min: 0, max: 30 * 86_400_000 },
-    restart: { kind: 'bool', default: true, help: 'restart the victim 15 min before the end and measure its outbound peers 10 min later', min: 0, max: 1 },
-    sampleEvery: { kind: 'duration', default: 5 * 60_000, help: 'interval between samples', min: 1000, max: 86_400_000 },
-  },
+  params: ECLIPSE_PARAMS,
   validate(_nodes, durationMs, p) {
     const problems: string[] = [];
     if ((p.attackStart as number) >= durationMs) problems.push('attackStart must come before the end');
@@ -78,122 +53,19 @@ export const eclipse: Scenario = {
     return problems;
   },
   async run({ sim, nodes, durationMs, params, onProgress }) {
-    const backgroundGroups = Math.ceil((params.background as number) / 4);
-    const prefixes = [...hostilePrefixes(params.attackerGroups as number, params.attackerAses as number), ...backgroundPrefixes(backgroundGroups)];
-    const net = await growNetwork(sim, nodes, params, { prefixes });
-    const attacker = new EclipseAttacker(sim, {
-      groups: params.attackerGroups as number,
-      perGroup: params.attackerPerGroup as number,
-      inbound: params.attackerInbound as number,
-      floodEveryMs: params.floodEvery as number,
-      addrPerMessage: params.addrPerMessage as number,
-      reconnectMs: params.reconnect as number,
-    });
-    await attacker.listen();
-
-    // The victim: a full-size book, pre-filled with the background (and the honest nodes) as after a long run.
-    const store = new SimStore();
-    let background: Background | undefined;
-    if ((params.background as number) > 0) {
-      background = new Background(sim, {
-        count: params.background as number,
-        sources: params.backgroundSources as number,
-        online: params.backgroundOnline as number,
-        tried: params.backgroundTried as number,
-        answer: params.backgroundAnswer as number,
-        spreadMs: 48 * 3_600_000,
-      });
-      await background.listen();
-      store.saveAddressBook(background.book(FULL_BOOK, net.nodes.map((n) => endpointOf(n.ip))));
-    }
-    const victim: SimNode = await net.add({ role: 'victim', store, runtime: { addressBook: FULL_BOOK } });
-    const victimStart = params.joinWindow as number;
-    sim.at(victimStart, 'victim starts', () => net.start(victim));
-    const attackStart = params.attackStart as number;
-    sim.at(attackStart, 'attack starts', () => attacker.attack(victim.endpoint));
-
-    const timeline = [
-      { atMs: victimStart, event: 'victim starts' },
-      { atMs: attackStart, event: 'attack starts' },
-    ].sort((a, b) => a.atMs - b.atMs);
-    const restartAt = durationMs - 15 * 60_000;
-    const restarting = params.restart === true && restartAt > Math.max(attackStart, victimStart) + 15 * 60_000;
-    const afterRestart = { outbound: NaN, hostile: NaN };
-    let exchangeBefore = { addrReceived: 0, addrRateLimited: 0, addrAdded: 0 };
-    const exchangeNow = () => {
-      const ex = victim.node.stats().exchange;
-      return { addrReceived: ex?.addrReceived ?? 0, addrRateLimited: ex?.addrRateLimited ?? 0, addrAdded: ex?.addrAdded ?? 0 };
-    };
-    const outboundOf = () => {
-      const out = victim.node.peers().filter((p) => p.direction === 'outbound' && p.purpose !== 'feeler');
-      return { total: out.length, hostile: out.filter((p) => isHostileIp(ipOfEndpoint(p.endpoint))).length };
-    };
-    if (restarting) {
-      timeline.push({ atMs: restartAt, event: 'victim restarts' });
-      sim.at(restartAt, 'victim restarts', async () => {
-        exchangeBefore = exchangeNow();
-        await net.stop(victim);
-        await net.start(victim);
-      });
-      sim.at(restartAt + 10 * 60_000, 'after the restart', () => {
-        const o = outboundOf();
-        afterRestart.outbound = o.total;
-        afterRestart.hostile = o.hostile;
-      });
-    }
-
-    const series = new SeriesRecorder();
-    const track = { maxOutboundShare: 0, minHonestOutbound: Infinity, maxInboundShare: 0 };
-    sim.sampleEvery(params.sampleEvery as number, () => {
-      if (!victim.up) return;
-      const out = outboundOf();
-      const inbound = victim.node.peers().filter((p) => p.direction === 'inbound');
-      const inboundHostile = inbound.filter((p) => isHostileIp(ipOfEndpoint(p.endpoint))).length;
-      const share = bookShare(victim.node.addressBook, isHostileGroup);
-      const outboundShare = out.total ? out.hostile / out.total : 0;
-      const inboundShare = inbound.length ? inboundHostile / inbound.length : 0;
-      // Two minutes in, the victim has had time to fill its slots.
-      if (sim.elapsed - victim.upSince >= 120_000) {
-        track.maxOutboundShare = Math.max(track.maxOutboundShare, outboundShare);
-        track.minHonestOutbound = Math.min(track.minHonestOutbound, out.total - out.hostile);
-        track.maxInboundShare = Math.max(track.maxInboundShare, inboundShare);
-      }
-      series.record(sim.elapsed, {
-        outboundShare,
-        inboundShare,
-        triedShare: share.tried.share,
-        newShare: share.new.share,
-        select: share.select,
-        outbound: out.total,
-        hostileOutbound: out.hostile,
-        inbound: inbound.length,
-        hostileInbound: inboundHostile,
-        tried: share.tried.occupied,
-        newSlots: share.new.occupied,
-      });
-    });
-    await sim.runUntil(durationMs, onProgress ? { onProgress } : {});
-
-    const ex = exchangeNow();
-    const exchange = {
-      addrReceived: exchangeBefore.addrReceived + ex.addrReceived,
-      addrRateLimited: exchangeBefore.addrRateLimited + ex.addrRateLimited,
-      addrAdded: exchangeBefore.addrAdded + ex.addrAdded,
-    };
-    // The share metrics at the reference's checkpoints (measured from the attack's start).
-    const t = series.toJSON();
+    const r = await runEclipse(sim, nodes, durationMs, params, { checkpoints: CHECKPOINTS, ...(onProgress ? { onProgress } : {}) });
+    const { attacker, background, net, series, track, afterRestart, exchange, timeline, attackStart, alarm } = r;
+    const t = r.seriesData;
     const at = (ms: number) => {
       let idx = -1;
       for (let i = 0; i < t.t.length; i++) if (t.t[i]! <= ms) idx = i;
       return idx;
     };
+    // The share metrics at the reference's checkpoints (measured from the attack's start).
     const checkpointMetrics: Metric[] = [];
-    const checkpoints: Record<string, unknown>[] = [];
-    for (const [label, ms] of CHECKPOINTS) {
-      const i = at(attackStart + ms);
-      if (attackStart + ms > durationMs || i < 0) continue;
-      const row = { t: label, tried: t.triedShare![i]!, new: t.newShare![i]!, p: t.select![i]!, p8: t.select![i]! ** 8, outbound: t.outboundShare![i]! };
-      checkpoints.push(row);
+    const checkpoints = r.checkpoints.map((c) => ({ t: c.t, tried: c.tried, new: c.new, p: c.p, p8: c.p8, outbound: c.outbound }));
+    for (const row of checkpoints) {
+      const label = row.t;
       checkpointMetrics.push(
         metric(`triedShare_${label}`, `attacker share of tried, ${label} into the attack`, row.tried, 'share'),
         metric(`newShare_${label}`, `attacker share of new, ${label} into the attack`, row.new, 'share'),
@@ -217,6 +89,8 @@ export const eclipse: Scenario = {
         metric('selectEnd', 'p at the end', final('select'), 'probability', 'chance one selection returns an attacker address (bucket-uniform, chance factor left out)'),
         metric('p8End', 'p^8 at the end', final('select') ** 8, 'probability', 'a restart that re-picks 8 outbound peers gets only attackers'),
         metric('restartOutboundShare', 'attacker share of outbound peers 10 min after a restart', restartShare, 'share', 'anchors (2 longest-lived hot peers) are dialled first'),
+        metric('alarmAfterMs', "time from the attack's start to the victim's first eclipse alarm", alarm.firstAfterAttackMs, 'ms', alarm.firstKind ? `first: ${alarm.firstKind}` : 'never fired'),
+        metric('alarmsBeforeAttack', 'alarms the victim raised before the attack (false alarms)', alarm.beforeAttack, 'count'),
         ...checkpointMetrics,
         metric('addrReceived', 'addresses received by the victim', exchange.addrReceived, 'count'),
         metric('addrRateLimited', '…dropped by the rate limit', exchange.addrRateLimited, 'count', '0.1 address/s per peer, 1000 after our GETADDR'),
@@ -283,6 +157,7 @@ export const eclipse: Scenario = {
         addressPlan: net.plan?.summary() ?? null,
         attackerAses: params.attackerAses === 0 ? params.attackerGroups : Math.min(params.attackerAses as number, params.attackerGroups as number),
         exchange,
+        alarm,
       },
     };
   },
