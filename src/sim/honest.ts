@@ -148,6 +148,9 @@ export class HonestNetwork {
   /** Every session of every node, in start order. */
   readonly sessions: SessionRecord[] = [];
   #current = new Map<SimNode, SessionRecord>();
+  /** Eclipse alarms the honest nodes raised: how many, of which kinds, on how many nodes, and when (the first 1,000, in virtual ms). */
+  readonly alarms: { raised: number; byKind: Record<string, number>; nodes: number; atMs: number[] } = { raised: 0, byKind: {}, nodes: 0, atMs: [] };
+  #alarmed = new Set<SimNode>();
   #sim: Simulation;
   #o: HonestNetworkOptions;
   #live = 0;
@@ -279,6 +282,17 @@ export class HonestNetwork {
     this.byId.set(node.id, sn);
     node.on('node:error', (e) => sim.problem(`node ${index} (${ip}): ${e.context}`, e.error));
     node.on('peer:event', (e) => this.#census(sn, e));
+    node.on('node:alarm', (e) => {
+      if (e.state !== 'raised') return;
+      const a = this.alarms;
+      a.raised++;
+      a.byKind[e.alarm.kind] = (a.byKind[e.alarm.kind] ?? 0) + 1;
+      if (a.atMs.length < 1000) a.atMs.push(sim.elapsed);
+      if (!this.#alarmed.has(sn)) {
+        this.#alarmed.add(sn);
+        a.nodes++;
+      }
+    });
     return sn;
   }
 

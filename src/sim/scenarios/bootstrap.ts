@@ -4,7 +4,7 @@ import { distribution, pathStats } from '../graph.js';
 import { check, metric, type Scenario } from '../scenario.js';
 import { SeriesRecorder } from '../series.js';
 import { shapeOf, topologyOf } from '../topology.js';
-import { growNetwork, histogram, HONEST_PARAMS, mean, roundedDistribution, shapeRow, shareAtTarget } from './common.js';
+import { falseAlarms, growNetwork, histogram, HONEST_PARAMS, mean, roundedDistribution, shapeRow, shareAtTarget } from './common.js';
 
 export const bootstrap: Scenario = {
   name: 'bootstrap',
@@ -54,6 +54,7 @@ export const bootstrap: Scenario = {
     if (convergedAt !== undefined) timeline.push({ atMs: convergedAt, event: 'every node at its targets' });
     timeline.sort((a, b) => a.atMs - b.atMs);
 
+    const alarms = falseAlarms(net);
     return {
       metrics: [
         metric('convergedAtMs', 'every node at targets after', convergedAt, 'ms', `first sample at which all ${nodes} nodes met their targets (sampled every ${(params.sampleEvery as number) / 1000} s)`),
@@ -69,6 +70,7 @@ export const bootstrap: Scenario = {
         metric('maxDegree', 'largest degree', degree.length ? Math.max(...degree) : 0, 'count', 'the seeds: every node dials them first'),
         metric('maxInbound', 'most inbound peers of a node', topo.inbound.length ? Math.max(...topo.inbound) : 0, 'count', 'limit 100'),
         metric('sharedGroupNodes', 'nodes with two outbound peers in one /16', sharedGroups, 'count', 'must be 0: one automatic outbound peer per net group'),
+        alarms.metric,
         metric('problems', 'node errors', sim.problems.length, 'count'),
       ],
       checks: [
@@ -76,6 +78,7 @@ export const bootstrap: Scenario = {
         check('one connected network', topo.components === 1, `${topo.components} component(s) at the end`),
         check('outbound peers in distinct /16s', sharedGroups === 0, `${sharedGroups} node(s) with two outbound peers in one net group`),
         check('no node errors', sim.problems.length === 0, sim.problems.length ? sim.problems[0]!.message : 'none'),
+        alarms.check,
       ],
       series,
       charts: [

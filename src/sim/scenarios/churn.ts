@@ -4,7 +4,7 @@ import { check, metric, type Scenario } from '../scenario.js';
 import { SeriesRecorder } from '../series.js';
 import { components } from '../graph.js';
 import { topologyOf } from '../topology.js';
-import { growNetwork, HONEST_PARAMS, mean, roundedDistribution, shapeRow, shareAtTarget } from './common.js';
+import { falseAlarms, growNetwork, HONEST_PARAMS, mean, roundedDistribution, shapeRow, shareAtTarget } from './common.js';
 
 export const churn: Scenario = {
   name: 'churn',
@@ -109,6 +109,7 @@ export const churn: Scenario = {
     const minAtTarget = after.settledAtTarget.length ? Math.min(...after.settledAtTarget) : 1;
     const connectedShare = after.samples ? after.connected / after.samples : 1;
 
+    const alarms = falseAlarms(net);
     return {
       metrics: [
         metric('departures', 'departures', counts.departures, 'count'),
@@ -123,6 +124,7 @@ export const churn: Scenario = {
         metric('returnTimeP90Ms', 'returning node: time to targets, 90th percentile', returning.length ? ret.p90 : null, 'ms'),
         metric('freshTimeP50Ms', 'new node: time to targets, median', freshTimes.length ? fr.p50 : null, 'ms', 'from the seeds, as in bootstrap'),
         metric('freshTimeP90Ms', 'new node: time to targets, 90th percentile', freshTimes.length ? fr.p90 : null, 'ms'),
+        alarms.metric,
         metric('problems', 'node errors', sim.problems.length, 'count'),
       ],
       checks: [
@@ -130,6 +132,7 @@ export const churn: Scenario = {
         check('nodes return to their targets', reachedShare >= 0.95, `${(reachedShare * 100).toFixed(1)}% of ${judged.length} sessions reached their targets`),
         check('settled nodes stay at targets', mean(after.settledAtTarget) >= 0.9, `mean ${(mean(after.settledAtTarget) * 100).toFixed(1)}%, worst ${(minAtTarget * 100).toFixed(1)}%`),
         check('no node errors', sim.problems.length === 0, sim.problems.length ? sim.problems[0]!.message : 'none'),
+        alarms.check,
       ],
       series,
       charts: [

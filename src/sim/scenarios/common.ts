@@ -7,6 +7,7 @@ import { HonestNetwork, type HonestNetworkOptions, type SimNode } from '../hones
 import type { ParamSpecs, ParamValues } from '../params.js';
 import type { Simulation } from '../simulation.js';
 import type { Shape, Topology } from '../topology.js';
+import { check, metric, type Check, type Metric } from '../scenario.js';
 
 /** Parameters of the honest network (every scenario has one). */
 export const HONEST_PARAMS: ParamSpecs = {
@@ -109,4 +110,17 @@ export function histogram(values: readonly number[]): number[] {
     h[v]!++;
   }
   return h;
+}
+
+/**
+ * The honest nodes' eclipse alarms as a metric and a check: with no attacker in the run, every
+ * alarm is a false one, and the alarm promises none.
+ */
+export function falseAlarms(net: HonestNetwork): { metric: Metric; check: Check } {
+  const a = net.alarms;
+  const kinds = Object.entries(a.byKind).map(([k, n]) => `${k} ×${n}`).join(', ');
+  return {
+    metric: metric('falseAlarms', 'eclipse alarms raised (false: no attacker)', a.raised, 'count', 'must be 0'),
+    check: check('no false eclipse alarm', a.raised === 0, a.raised === 0 ? `none on ${net.nodes.length} nodes` : `${a.raised} on ${a.nodes} node(s): ${kinds}`),
+  };
 }

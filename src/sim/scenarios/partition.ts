@@ -3,7 +3,7 @@
 import { check, metric, type Scenario } from '../scenario.js';
 import { SeriesRecorder } from '../series.js';
 import { topologyOf } from '../topology.js';
-import { growNetwork, HONEST_PARAMS, shapeRow, shareAtTarget } from './common.js';
+import { falseAlarms, growNetwork, HONEST_PARAMS, shapeRow, shareAtTarget } from './common.js';
 
 export const partition: Scenario = {
   name: 'partition',
@@ -81,6 +81,7 @@ export const partition: Scenario = {
       { atMs: healAt, event: 'healed' },
     ];
     if (marks.healedAt !== undefined) timeline.push({ atMs: marks.healedAt, event: 'one network again' });
+    const alarms = falseAlarms(net);
     return {
       metrics: [
         metric('crossShareBefore', 'links across the (future) cut before it', marks.crossBefore, 'share', 'a random graph split in two halves has about half its links across'),
@@ -90,6 +91,7 @@ export const partition: Scenario = {
         metric('healAfterMs', 'one network again after', since(marks.healedAt, healAt), 'ms', 'from the end of the cut to a single component'),
         metric('mixedAfterMs', 'links across back to half their old share after', since(marks.mixedAt, healAt), 'ms', 'churn replaces 20 % of peers every 55 ± 10 min'),
         metric('crossShareEnd', 'links across the old cut at the end', crossEnd, 'share'),
+        alarms.metric,
         metric('problems', 'node errors', sim.problems.length, 'count'),
       ],
       checks: [
@@ -97,6 +99,7 @@ export const partition: Scenario = {
         check('both halves kept their targets', endAtTarget >= 0.9, `${(endAtTarget * 100).toFixed(1)}% of the worse half at targets at the end of the cut`),
         check('the network healed', marks.healedAt !== undefined, marks.healedAt === undefined ? 'still split at the end' : `one component ${Math.round((marks.healedAt - healAt) / 60_000)} min after the heal`),
         check('no node errors', sim.problems.length === 0, sim.problems.length ? sim.problems[0]!.message : 'none'),
+        alarms.check,
       ],
       series,
       charts: [

@@ -118,6 +118,7 @@ export const sybil: Scenario = {
     const final = (k: string) => series.last(k);
     const afterStart = series.toJSON();
     const outShares = afterStart.outboundShare!.filter((_, i) => afterStart.t[i]! > sybilStart);
+    const firstAlarm = net.alarms.atMs.find((t) => t >= sybilStart);
     return {
       metrics: [
         metric('sybilIds', 'sybil node ids', swarm.ids, 'count', `${groups} /16s × ${params.sybilIpsPerGroup} IPs × ${params.sybilIdsPerIp} ids`),
@@ -132,6 +133,8 @@ export const sybil: Scenario = {
         metric('maxInboundPerIp', 'most inbound connections from one sybil IP to one node', track.maxPerIpInbound, 'count', 'limit 4'),
         metric('sybilConnections', 'sybil dials that connected', swarm.stats.connected, 'count'),
         metric('sybilDialsFailed', 'sybil dials refused or failed', swarm.stats.failed, 'count'),
+        metric('alarmAfterMs', 'first eclipse alarm on an honest node, after the swarm started', firstAlarm === undefined ? null : firstAlarm - sybilStart, 'ms', `${net.alarms.nodes} of ${nodes} nodes raised one (${Object.entries(net.alarms.byKind).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'})`),
+        metric('alarmsBeforeSwarm', 'eclipse alarms before the swarm started (false)', net.alarms.atMs.filter((t) => t < sybilStart).length, 'count', 'must be 0'),
         metric('problems', 'node errors', sim.problems.length, 'count'),
       ],
       checks: [
