@@ -38,6 +38,7 @@ export interface EclipseWatchParts {
 export class EclipseWatch {
   readonly #p: EclipseWatchParts;
   readonly #t: AlarmThresholds;
+  #startedAt = 0;
   /** Peers we asked for addresses and whose answer has not come yet: their next big ADDR is solicited. */
   readonly #asked = new Set<string>();
   #unsolicited: UnsolicitedBulk[] = [];
@@ -61,6 +62,7 @@ export class EclipseWatch {
   }
 
   start(): void {
+    this.#startedAt = this.#p.scheduler.now();
     for (const e of this.#p.book.entries()) if (CONFIGURED_ORIGINS.has(e.origin)) this.vouch(e.endpoint.ip);
     this.#arm();
   }
@@ -126,6 +128,7 @@ export class EclipseWatch {
     const outboundSourceGroups: Array<string | undefined> = [];
     for (const peer of p.governor().peers.values()) {
       if (peer.direction !== 'outbound' || (peer.purpose !== 'outbound' && peer.purpose !== 'anchor')) continue;
+      if (peer.connectedAt - this.#startedAt < this.#t.outboundSettleMs) continue;
       const entry = p.book.get(peer.endpoint);
       if (!entry || CONFIGURED_ORIGINS.has(entry.origin) || this.#vouched.has(entry.source)) outboundSourceGroups.push(undefined);
       else outboundSourceGroups.push(netGroupName(entry.source, p.grouping));

@@ -88,6 +88,15 @@ export interface AlarmThresholds {
    */
   outboundMinPeers: number;
   outboundMaxShare: number;
+  /**
+   * Only outbound peers connected at least this long after the node started count. A node's first
+   * book is the answers to its first few GETADDRs — often one peer's answer is most of it — so
+   * the peers it picks in its first hour were told by a handful of peers by construction (at 1,000
+   * simulated honest nodes, 1 node in 90 had 9–11 of its first 11–12 outbound peers told by one
+   * group). Peers picked later, as churn and feelers replace them, come from a book that many peers
+   * have filled; they are the ones whose tellers say something.
+   */
+  outboundSettleMs: number;
 }
 
 export const DEFAULT_ALARM_THRESHOLDS: Readonly<AlarmThresholds> = Object.freeze({
@@ -102,6 +111,7 @@ export const DEFAULT_ALARM_THRESHOLDS: Readonly<AlarmThresholds> = Object.freeze
   skewMinTried: 200,
   outboundMinPeers: 8,
   outboundMaxShare: 0.75,
+  outboundSettleMs: 60 * 60_000,
 });
 
 /** How many entries a relayable ADDR may carry: more, unasked, is a push. */
