@@ -7,7 +7,6 @@ import type { Offence } from '../core/reputation/penalties.js';
 import { cryptoRandom, systemScheduler } from '../platform/index.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../wire/constants.js';
-import type { AddrEntry } from '../wire/control-codec.js';
 import { encodeDisconnect, networkIdOf } from '../wire/handshake-codec.js';
 import { reasonCode, type DisconnectReason } from '../wire/reasons.js';
 import { DEFAULT_LIMITS, checkInbound, type InboundLimits } from './admission.js';
