@@ -8,13 +8,13 @@ class Pending implements Timer {
     readonly at: number,
     readonly seq: number,
     readonly fn: () => void,
-    private readonly clock: VirtualClock,
+    private readonly onCancel: () => void,
   ) {}
 
   cancel(): void {
     if (!this.cancelled) {
       this.cancelled = true;
-      this.clock.timerCancelled();
+      this.onCancel();
     }
   }
 }
@@ -31,6 +31,10 @@ export class VirtualClock implements Scheduler {
   #seq = 0;
   #heap: Pending[] = [];
   #live = 0;
+  /** What a timer calls when cancelled before it fired: one function for all of them. */
+  readonly #cancelled = (): void => {
+    this.#live--;
+  };
 
   constructor(startMs = 1_700_000_000_000) {
     this.#now = startMs;
@@ -41,15 +45,10 @@ export class VirtualClock implements Scheduler {
   }
 
   after(ms: number, fn: () => void): Timer {
-    const p = new Pending(this.#now + Math.max(0, ms), this.#seq++, fn, this);
+    const p = new Pending(this.#now + Math.max(0, ms), this.#seq++, fn, this.#cancelled);
     this.#push(p);
     this.#live++;
     return p;
-  }
-
-  /** A timer was cancelled before it fired (called by the timer). */
-  timerCancelled(): void {
-    this.#live--;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due, in order. */
