@@ -30,7 +30,7 @@ export interface HealthJson {
 
 /** An eclipse alarm: what the node saw that looks like an eclipse being set up, and since when. */
 export interface AlarmJson {
-  /** 'addr-flood' | 'inbound-concentration' | 'book-skew' | 'outbound-sources'. */
+  /** 'addr-flood' | 'inbound-concentration' | 'book-skew' | 'outbound-sources' | 'crowded-ips'. */
   kind: string;
   /** One sentence: what was seen and why it matters. */
   message: string;

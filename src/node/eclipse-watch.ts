@@ -133,7 +133,8 @@ export class EclipseWatch {
       if (!entry || CONFIGURED_ORIGINS.has(entry.origin) || this.#vouched.has(entry.source)) outboundSourceGroups.push(undefined);
       else outboundSourceGroups.push(netGroupName(entry.source, p.grouping));
     }
-    return { now, bookGroups: stats.byGroup, bookNew: stats.new, bookTried: stats.tried, inboundGroups, outboundSourceGroups, unsolicited: this.#unsolicited };
+    const crowdedIps = p.book.crowdedIps(this.#t.crowdedMinEntries).map((c) => ({ ...c, group: netGroupName(c.ip, p.grouping) }));
+    return { now, bookGroups: stats.byGroup, bookNew: stats.new, bookTried: stats.tried, inboundGroups, outboundSourceGroups, unsolicited: this.#unsolicited, crowdedIps };
   }
 
   #arm(): void {

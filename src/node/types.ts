@@ -191,7 +191,7 @@ export interface NodeHealth {
 
 /** An eclipse alarm: what the node saw that looks like an eclipse being set up, and since when. */
 export interface NodeAlarm {
-  /** 'addr-flood' | 'inbound-concentration' | 'book-skew' | 'outbound-sources'. */
+  /** 'addr-flood' | 'inbound-concentration' | 'book-skew' | 'outbound-sources' | 'crowded-ips'. */
   kind: AlarmKind;
   /** One sentence: what was seen and why it matters. */
   message: string;

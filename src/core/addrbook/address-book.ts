@@ -32,7 +32,7 @@ import { newBucketOfSlot, newBucketSlotOf, positionOf } from './hashing.js';
 import { readGetAddressesArgs } from './get-addresses-args.js';
 import { layoutChanges, rebucketInto, type LayoutOptions } from './rebucket.js';
 import { canonicalOrder, fromHex, requeueChanges, restoreInto, snapshotOf, takeChanges } from './snapshot.js';
-import { occupancyOf, statsOf } from './stats.js';
+import { occupancyOf, crowdedIpsOf, statsOf } from './stats.js';
 import type {
   AddressBookChanges,
   AddressBookEntry,
@@ -587,6 +587,11 @@ export class AddressBook {
   /** Counts for the dashboard and GET /api/v1/addrbook/stats. */
   stats(): AddressBookStats {
     return statsOf(this.#s);
+  }
+
+  /** IPs the book holds at least `minEntries` endpoints of (one per port), most first. */
+  crowdedIps(minEntries: number): Array<{ ip: string; entries: number }> {
+    return crowdedIpsOf(this.#s, minEntries);
   }
 
   /** Which net group sits in each slot of a table, for the heat map. */

@@ -36,6 +36,34 @@ export function statsOf(s: BookState): AddressBookStats {
   };
 }
 
+/**
+ * IPs with at least `min` entries (one per port), most entries first (ties by IP text). Honest
+ * nodes rarely run more than a few nodes behind one IP; a sybil swarm runs dozens.
+ */
+export function crowdedIpsOf(s: BookState, min: number): Array<{ ip: string; entries: number }> {
+  const e = s.entries;
+  const counts = new Map<number, number>();
+  const firstOf = new Map<number, number>();
+  for (let i = 0; i < s.orderLength; i++) {
+    const id = s.order[i]!;
+    // The 16 address bytes folded into 53 bits: a key without a string per entry.
+    let a = 0x811c9dc5;
+    let b = 0x2545f491;
+    for (let k = id * 16, end = k + 16; k < end; k += 4) {
+      const w = ((e.ip[k]! << 24) | (e.ip[k + 1]! << 16) | (e.ip[k + 2]! << 8) | e.ip[k + 3]!) >>> 0;
+      a = Math.imul(a ^ w, 0x01000193);
+      b = Math.imul((b ^ w) + 0x7f4a7c15, 0x5bd1e995);
+    }
+    const key = (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    if (n === 1) firstOf.set(key, id);
+  }
+  const out: Array<{ ip: string; entries: number }> = [];
+  for (const [key, n] of counts) if (n >= min) out.push({ ip: s.endpointOf(firstOf.get(key)!).ip, entries: n });
+  return out.sort((x, y) => y.entries - x.entries || (x.ip < y.ip ? -1 : x.ip > y.ip ? 1 : 0));
+}
+
 /** Which net group sits in each slot of a table, for the heat map. */
 export function occupancyOf(s: BookState, table: 'new' | 'tried'): TableOccupancy {
   const t = table === 'tried' ? s.triedTable : s.newTable;

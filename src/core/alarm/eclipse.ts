@@ -9,9 +9,9 @@
 // minute (src/node/eclipse-watch.ts); nothing here reads a clock or draws randomness.
 
 /** What an alarm is about. */
-export type AlarmKind = 'addr-flood' | 'inbound-concentration' | 'book-skew' | 'outbound-sources';
+export type AlarmKind = 'addr-flood' | 'inbound-concentration' | 'book-skew' | 'outbound-sources' | 'crowded-ips';
 
-export const ALARM_KINDS: readonly AlarmKind[] = ['addr-flood', 'inbound-concentration', 'book-skew', 'outbound-sources'];
+export const ALARM_KINDS: readonly AlarmKind[] = ['addr-flood', 'inbound-concentration', 'book-skew', 'outbound-sources', 'crowded-ips'];
 
 /** One detector's finding: what it saw, the groups involved, and the numbers behind it. */
 export interface AlarmFinding {
@@ -48,6 +48,8 @@ export interface EclipseObservation {
   outboundSourceGroups: ReadonlyArray<string | undefined>;
   /** Unsolicited bulk ADDR messages, the recent ones (older ones are ignored here). */
   unsolicited: readonly UnsolicitedBulk[];
+  /** IPs the book holds at least `crowdedMinEntries` endpoints of, with their groups, most first. */
+  crowdedIps: ReadonlyArray<{ ip: string; group: string; entries: number }>;
 }
 
 /**
@@ -97,6 +99,14 @@ export interface AlarmThresholds {
    * have filled; they are the ones whose tellers say something.
    */
   outboundSettleMs: number;
+  /**
+   * A node is one IP and one port; honest operators run a few nodes behind one IP at most (a
+   * second port, a relay beside a producer). A sybil swarm runs dozens of node ids per IP to make
+   * cheap identities. At least `crowdedMinIps` IPs with `crowdedMinEntries` or more endpoints each
+   * in the book is a swarm (one such IP could be a test rig or a misconfigured host).
+   */
+  crowdedMinEntries: number;
+  crowdedMinIps: number;
 }
 
 export const DEFAULT_ALARM_THRESHOLDS: Readonly<AlarmThresholds> = Object.freeze({
@@ -112,6 +122,8 @@ export const DEFAULT_ALARM_THRESHOLDS: Readonly<AlarmThresholds> = Object.freeze
   outboundMinPeers: 8,
   outboundMaxShare: 0.75,
   outboundSettleMs: 60 * 60_000,
+  crowdedMinEntries: 10,
+  crowdedMinIps: 2,
 });
 
 /** How many entries a relayable ADDR may carry: more, unasked, is a push. */
@@ -202,9 +214,23 @@ export function detectOutboundSources(o: EclipseObservation, t: AlarmThresholds 
   };
 }
 
+/** Several IPs each behind many endpoints in the book: a swarm of cheap identities. */
+export function detectCrowdedIps(o: EclipseObservation, t: AlarmThresholds = DEFAULT_ALARM_THRESHOLDS): AlarmFinding | undefined {
+  const crowded = o.crowdedIps.filter((c) => c.entries >= t.crowdedMinEntries);
+  if (crowded.length < t.crowdedMinIps) return undefined;
+  const entries = crowded.reduce((n, c) => n + c.entries, 0);
+  const groups = ranked(crowded.map((c) => c.group)).map(([g]) => g);
+  return {
+    kind: 'crowded-ips',
+    message: `${crowded.length} IPs stand behind ${entries} addresses in the book (${crowded[0]!.ip} behind ${crowded[0]!.entries}): someone is running many node identities on few hosts`,
+    groups,
+    evidence: { ips: crowded.length, entries, mostBehindOneIp: crowded[0]!.entries },
+  };
+}
+
 /** Every detector, in a fixed order. */
 export function assessEclipse(o: EclipseObservation, t: AlarmThresholds = DEFAULT_ALARM_THRESHOLDS): AlarmFinding[] {
   const out: AlarmFinding[] = [];
-  for (const f of [detectAddrFlood(o, t), detectInboundConcentration(o, t), detectBookSkew(o, t), detectOutboundSources(o, t)]) if (f) out.push(f);
+  for (const f of [detectAddrFlood(o, t), detectInboundConcentration(o, t), detectBookSkew(o, t), detectOutboundSources(o, t), detectCrowdedIps(o, t)]) if (f) out.push(f);
   return out;
 }

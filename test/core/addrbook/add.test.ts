@@ -34,6 +34,20 @@ describe('AddressBook.add (Core: addrman_simple, addrman_ports, addrman_new_coll
     expect(book.add(addr('250.1.1.5:8333'), source)).toBe(true);
   });
 
+  it('crowdedIps: the IPs holding at least n entries (one per port), most first', () => {
+    const { book } = makeBook();
+    for (let port = 8000; port < 8012; port++) book.add([addr(`250.1.1.1:${port}`)], source);
+    for (let port = 8000; port < 8003; port++) book.add([addr(`250.2.2.2:${port}`)], source);
+    book.add([addr('250.3.3.3:8333')], source);
+    const held = (ip: string) => book.entries().filter((e) => e.endpoint.ip === ip).length;
+    expect(book.crowdedIps(3)).toEqual([
+      { ip: '250.1.1.1', entries: held('250.1.1.1') },
+      { ip: '250.2.2.2', entries: held('250.2.2.2') },
+    ].filter((c) => c.entries >= 3));
+    expect(book.crowdedIps(1).reduce((n, c) => n + c.entries, 0)).toBe(book.size());
+    expect(book.crowdedIps(100)).toEqual([]);
+  });
+
   it('keeps the same IP with another port as a separate entry, and promotes only that port', () => {
     const { book } = makeBook();
     expect(book.add([addr('250.1.1.1:8333')], source)).toBe(true);

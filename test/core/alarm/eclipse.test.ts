@@ -4,6 +4,7 @@ import {
   DEFAULT_ALARM_THRESHOLDS as T,
   detectAddrFlood,
   detectBookSkew,
+  detectCrowdedIps,
   detectInboundConcentration,
   detectOutboundSources,
   type EclipseObservation,
@@ -17,6 +18,7 @@ const base = (o: Partial<EclipseObservation> = {}): EclipseObservation => ({
   inboundGroups: [],
   outboundSourceGroups: [],
   unsolicited: [],
+  crowdedIps: [],
   ...o,
 });
 
@@ -62,6 +64,15 @@ describe('eclipse detectors', () => {
     // At bootstrap every outbound address came from the seeds, which the operator configured: no alarm.
     expect(detectOutboundSources(base({ outboundSourceGroups: [...Array.from({ length: 10 }, () => undefined), 'h1'] }))).toBeUndefined();
     expect(detectOutboundSources(base({ outboundSourceGroups: ['a', 'a', 'a', 'a', 'a', 'b', 'c', 'd'] }))).toBeUndefined(); // 62 %
+  });
+
+  it('crowded-ips: two or more IPs behind 10+ book entries each fire; one such IP, or a few ports per IP, do not', () => {
+    const ip = (n: number, entries: number) => ({ ip: `198.51.${n}.7`, group: `AS6450${n}`, entries });
+    expect(detectCrowdedIps(base({ crowdedIps: [ip(1, 25), ip(2, 25), ip(3, 12)] }))).toMatchObject({ kind: 'crowded-ips', evidence: { ips: 3, entries: 62, mostBehindOneIp: 25 } });
+    // One crowded host could be a test rig; entries below the threshold are not crowded.
+    expect(detectCrowdedIps(base({ crowdedIps: [ip(1, 40)] }))).toBeUndefined();
+    expect(detectCrowdedIps(base({ crowdedIps: [ip(1, T.crowdedMinEntries - 1), ip(2, T.crowdedMinEntries - 1)] }))).toBeUndefined();
+    expect(detectCrowdedIps(base({ crowdedIps: [ip(1, T.crowdedMinEntries), ip(2, T.crowdedMinEntries)] }))?.groups).toHaveLength(2);
   });
 
   it('assessEclipse runs every detector and reports in a fixed order', () => {
