@@ -1,43 +1,11 @@
 // The devnet page: a live graph of every node and a per-node summary table, refreshed once per second.
 
 import '../styles.css';
-import { getJson } from '../lib/api.js';
-import { COLORS } from '../lib/colors.js';
-import { badge, h, replaceChildren, setText } from '../lib/dom.js';
+import { badge, h, setText } from '../lib/dom.js';
 import { formatDuration, formatTime, shortId } from '../lib/format.js';
 import type { DevnetNodeJson, DevnetSnapshotJson } from '../lib/types.js';
-import { createGraph } from './graph.js';
+import { networkPage } from './page.js';
 import { buildTopology } from './topology.js';
-
-const TICK_MS = 1000;
-
-function legend(): HTMLElement {
-  const item = (color: string, text: string) => {
-    const swatch = h('span', { class: 'swatch line' });
-    swatch.style.background = color;
-    return h('span', { class: 'legend-item' }, swatch, text);
-  };
-  const dot = (color: string, text: string) => {
-    const swatch = h('span', { class: 'swatch dot' });
-    swatch.style.background = color;
-    return h('span', { class: 'legend-item' }, swatch, text);
-  };
-  return h(
-    'div',
-    { class: 'legend muted' },
-    'Each edge runs from the node that dialled to the one that accepted (arrow); each half is coloured by how its end sees it: ',
-    item(COLORS.hot, 'outbound hot'),
-    item(COLORS.warm, 'outbound warm'),
-    item(COLORS.inboundHot, 'inbound hot'),
-    item(COLORS.inboundWarm, 'inbound warm'),
-    ' · nodes: ',
-    dot(COLORS.healthy, 'healthy'),
-    dot(COLORS.degraded, 'degraded'),
-    dot(COLORS.isolated, 'isolated'),
-    dot(COLORS.down, 'down'),
-    ' · size by peers; click a node to open its dashboard.',
-  );
-}
 
 function row(n: DevnetNodeJson): HTMLElement {
   const out = n.outbound;
@@ -57,48 +25,31 @@ function row(n: DevnetNodeJson): HTMLElement {
   );
 }
 
-async function boot(): Promise<void> {
-  const root = document.getElementById('app')!;
-  const verdict = h('div', { class: 'notice', role: 'status' });
-  const graph = createGraph();
-  const table = h('table', { class: 'grid-table', 'aria-label': 'devnet nodes' });
-  const conn = h('span', { class: 'conn', 'data-state': 'connecting' }, 'connecting…');
-  const uptime = h('span', { class: 'muted' });
-  replaceChildren(
-    root,
-    h('header', { class: 'top' }, h('span', { class: 'brand' }, 'peerwarden'), h('span', { class: 'who' }, 'devnet'), uptime, h('span', { class: 'spacer' }), conn),
-    verdict,
-    h('main', {}, h('div', { class: 'panel' }, h('h2', {}, 'Network'), graph.el, legend()), h('div', { class: 'panel' }, h('h2', {}, 'Nodes'), table)),
-  );
-
-  const head = h('thead', {}, h('tr', {}, ...['#', 'id', 'IP', 'health', 'hot/target', 'warm', 'inbound', 'addresses', 'last event'].map((t) => h('th', {}, t))));
-  const tick = async () => {
-    const began = Date.now();
-    try {
-      const snap = await getJson<DevnetSnapshotJson>('/api/devnet');
-      conn.dataset.state = 'live';
-      setText(conn, 'live');
-      const now = Date.now();
-      setText(uptime, `${snap.nodes.length} nodes · up ${formatDuration(now - snap.startedAt)}`);
-      verdict.className = `notice ${snap.verdict.ok ? 'ok' : 'warn'}`;
-      setText(
-        verdict,
-        snap.verdict.ok
-          ? `Network formed: every node at its targets or fully meshed, ${snap.verdict.component} of ${snap.nodes.length} nodes in one connected graph.`
-          : `Not formed yet: ${snap.verdict.problems.join('; ')}`,
-      );
-      const { vertices, edges } = buildTopology(snap);
-      graph.update(vertices, edges);
-      // Replace the rows only when they changed, so a click on a link is never lost to a redraw.
-      const body = h('tbody', {}, ...snap.nodes.map(row));
-      if (body.innerHTML !== table.tBodies[0]?.innerHTML) replaceChildren(table, head, body);
-    } catch (err) {
-      conn.dataset.state = 'reconnecting';
-      setText(conn, `devnet not answering — retrying… (${(err as Error).message})`);
-    }
-    setTimeout(() => void tick(), Math.max(0, TICK_MS - (Date.now() - began)));
-  };
-  await tick();
+function boot(): Promise<void> {
+  const page = networkPage({
+    who: 'devnet',
+    server: 'devnet',
+    graphTitle: 'Network',
+    graphFirst: true,
+    columns: ['#', 'id', 'IP', 'health', 'hot/target', 'warm', 'inbound', 'addresses', 'last event'],
+    legend: {
+      intro: 'Each edge runs from the node that dialled to the one that accepted (arrow); each half is coloured by how its end sees it: ',
+      down: 'down',
+      outro: ' · size by peers; click a node to open its dashboard.',
+    },
+  });
+  return page.poll<DevnetSnapshotJson>('/api/devnet', (snap) => {
+    setText(page.summary, `${snap.nodes.length} nodes · up ${formatDuration(Date.now() - snap.startedAt)}`);
+    page.setVerdict(
+      snap.verdict.ok,
+      snap.verdict.ok
+        ? `Network formed: every node at its targets or fully meshed, ${snap.verdict.component} of ${snap.nodes.length} nodes in one connected graph.`
+        : `Not formed yet: ${snap.verdict.problems.join('; ')}`,
+    );
+    const { vertices, edges } = buildTopology(snap);
+    page.graph.update(vertices, edges);
+    page.setRows(snap.nodes.map(row));
+  });
 }
 
 void boot();
