@@ -123,7 +123,7 @@ export class EclipseWatch {
 
   #observe(now: number): EclipseObservation {
     const p = this.#p;
-    const stats = p.book.stats();
+    const bookGroups = p.book.groupCounts();
     const inboundGroups = p.inboundIps().map((ip) => netGroupName(ip, p.grouping));
     const outboundSourceGroups: Array<string | undefined> = [];
     for (const peer of p.governor().peers.values()) {
@@ -134,7 +134,9 @@ export class EclipseWatch {
       else outboundSourceGroups.push(netGroupName(entry.source, p.grouping));
     }
     const crowdedIps = p.book.crowdedIps(this.#t.crowdedMinEntries).map((c) => ({ ...c, group: netGroupName(c.ip, p.grouping) }));
-    return { now, bookGroups: stats.byGroup, bookNew: stats.new, bookTried: stats.tried, inboundGroups, outboundSourceGroups, unsolicited: this.#unsolicited, crowdedIps };
+    const bookNew = p.book.size({ table: 'new' });
+    const bookTried = p.book.size({ table: 'tried' });
+    return { now, bookGroups, bookNew, bookTried, inboundGroups, outboundSourceGroups, unsolicited: this.#unsolicited, crowdedIps };
   }
 
   #arm(): void {

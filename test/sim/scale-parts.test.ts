@@ -132,8 +132,20 @@ describe('invariants while simulating', () => {
   it("the book's sampled check runs on one operation in n and reports each result", () => {
     const codes: number[] = [];
     const book = new AddressBook({ key: new Uint8Array(32).fill(1), clock: { now: () => 1_900_000_000_000 }, random: createRandom(2), consistencyChecks: { every: 10, sampleBuckets: 2, onCheck: (c) => codes.push(c) } });
-    for (let i = 0; i < 100; i++) book.add({ endpoint: { ip: `9.${i}.1.1`, port: 7000 }, time: 1_900_000_000_000 }, `8.${i}.0.1`);
-    expect(codes).toEqual(Array(10).fill(0));
+    for (let i = 0; i < 60; i++) book.add({ endpoint: { ip: `9.${i}.1.1`, port: 7000 }, time: 1_900_000_000_000 }, `8.${i}.0.1`);
+    expect(codes).toEqual(Array(6).fill(0));
+    // In a bigger book a check walks more: one in (entries / 8) changes once that exceeds n.
+    let expected = 6;
+    for (let i = 0, since = 0; i < 2000; i++) {
+      if (++since >= Math.max(10, book.size() >>> 3)) {
+        expected++;
+        since = 0;
+      }
+      book.add({ endpoint: { ip: `11.${i >> 8}.${i & 255}.1`, port: 7000 }, time: 1_900_000_000_000 }, `8.${i & 255}.0.1`);
+    }
+    expect(book.size()).toBeGreaterThan(1500);
+    expect(expected).toBeLessThan(60);
+    expect(codes).toEqual(Array(expected).fill(0));
   });
 
   it('a violation stops the run at that instant, with the virtual time and the command that reproduces it', async () => {

@@ -32,7 +32,7 @@ import { newBucketOfSlot, newBucketSlotOf, positionOf } from './hashing.js';
 import { readGetAddressesArgs } from './get-addresses-args.js';
 import { layoutChanges, rebucketInto, type LayoutOptions } from './rebucket.js';
 import { canonicalOrder, fromHex, requeueChanges, restoreInto, snapshotOf, takeChanges } from './snapshot.js';
-import { occupancyOf, crowdedIpsOf, statsOf } from './stats.js';
+import { occupancyOf, crowdedIpsOf, groupCountsOf, statsOf } from './stats.js';
 import type {
   AddressBookChanges,
   AddressBookEntry,
@@ -574,7 +574,10 @@ export class AddressBook {
   /** Counts an operation and runs the sampled check when its turn has come (see ConsistencyChecks). */
   #operation(name: string): void {
     const c = this.#checks!;
-    if (++this.#sinceCheck < c.every) return;
+    // A check walks the whole book: in a big book, one in an eighth of its size keeps its cost per
+    // change bounded (a 30,000-entry book checked every 1,000 changes spent more on the check than on the changes).
+    const s = this.#s;
+    if (++this.#sinceCheck < Math.max(c.every, (s.nNew + s.nTried) >>> 3)) return;
     this.#sinceCheck = 0;
     let sample: SlotSample | undefined;
     if (c.sampleBuckets !== undefined) {
@@ -587,6 +590,11 @@ export class AddressBook {
   /** Counts for the dashboard and GET /api/v1/addrbook/stats. */
   stats(): AddressBookStats {
     return statsOf(this.#s);
+  }
+
+  /** New and tried entries per net group, unsorted: stats().byGroup without walking the book. */
+  groupCounts(): AddressBookStats['byGroup'] {
+    return groupCountsOf(this.#s);
   }
 
   /** IPs the book holds at least `minEntries` endpoints of (one per port), most first. */

@@ -85,6 +85,13 @@ export class BookState {
   readonly maxTriedPerSourceGroup: number | undefined;
   readonly triedBySourceGroup = new Map<string, number>();
 
+  /**
+   * Entries per IP (keyed by EntryStore.ipKey), and the keys counted more than once: honest nodes
+   * rarely share an IP, so the crowded-IP check looks at the few shared keys instead of the book.
+   */
+  readonly ipCounts = new Map<number, number>();
+  readonly sharedIps = new Set<number>();
+
   /** Change tracking: rows marked dirty since the last take, and endpoints deleted. */
   dirty: number[] = [];
   readonly deleted = new Set<string>();
@@ -122,8 +129,9 @@ export class BookState {
     return Buffer.from(this.groupOf(this.entries.source.subarray(id * 16, id * 16 + 16))).toString('hex');
   }
 
-  /** Counts entry `id` in or out of the tried-per-source-group tally (only kept when the limit is set). */
+  /** Counts entry `id` in or out of its group's tried count and the tried-per-source-group tally (only kept when the limit is set). */
   countTried(id: number, delta: 1 | -1): void {
+    this.groups.countTried(this.entries.group[id]!, delta);
     if (this.maxTriedPerSourceGroup === undefined) return;
     const key = this.sourceGroupKey(id);
     const n = (this.triedBySourceGroup.get(key) ?? 0) + delta;
@@ -316,12 +324,22 @@ export class BookState {
     if (!ipv4) e.flags[id]! |= FLAG_IPV6;
     e.group[id] = this.groups.acquire(group, group === this.#asGroup);
     e.index(id);
+    this.#countIp(id, 1);
     this.#pushOrder(id);
     this.nNew++;
     if (ipv4) this.newIpv4++;
     if (this.deleted.size > 0) this.deleted.delete(this.endpointText(id));
     this.touch(id);
     return id;
+  }
+
+  #countIp(id: number, delta: 1 | -1): void {
+    const key = this.entries.ipKey(id);
+    const n = (this.ipCounts.get(key) ?? 0) + delta;
+    if (n > 0) this.ipCounts.set(key, n);
+    else this.ipCounts.delete(key);
+    if (n >= 2) this.sharedIps.add(key);
+    else this.sharedIps.delete(key);
   }
 
   /** Puts entry `id` into an empty new slot, adding a reference. */
@@ -377,6 +395,7 @@ export class BookState {
       if (this.deleted.size > 4 * e.capacity + 1024) this.goFull();
     }
     e.unindex(id);
+    this.#countIp(id, -1);
     this.swapOrder(e.randomPos[id]!, this.orderLength - 1);
     this.orderLength--;
     this.groups.release(e.group[id]!);

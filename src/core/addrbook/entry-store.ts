@@ -168,6 +168,15 @@ export class EntryStore {
     return h;
   }
 
+  /**
+   * Row `i`'s IP (port left out) as a 30-bit key: a small integer, so a map of them holds no boxed
+   * numbers. Keyed like the index, so nobody can craft IPs that share a key; two IPs may still
+   * share one by chance, so a count by key is an upper bound on the count by IP.
+   */
+  ipKey(i: number): number {
+    return this.#hash(this.ip, i * 16, 0) & 0x3fffffff;
+  }
+
   #sameAddress(i: number, bytes: Uint8Array, off: number, port: number): boolean {
     if (this.port[i] !== port) return false;
     const base = i * 16;

@@ -32,7 +32,10 @@ const FIXED_NAMES: (string | undefined)[] = [];
 export class GroupRegistry {
   /** Entry counts of IPv4 groups by first octet and second octet (rows made on first use), and of the unroutable group. */
   readonly #ipv4Refs: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(256);
+  /** Of those, the entries in tried (rows made with the entry-count rows). */
+  readonly #ipv4Tried: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(256);
   #unroutableRefs = 0;
+  #unroutableTried = 0;
   readonly #ids = new Map<string, number>();
   /** Interned AS groups by AS number (a number key: no string to build per entry). */
   readonly #asIds = new Map<number, number>();
@@ -43,6 +46,7 @@ export class GroupRegistry {
   /** Each interned group's key in #ids (a string) or #asIds (its AS number); undefined when free. */
   readonly #keys: (string | number | undefined)[] = [];
   readonly #refs: number[] = [];
+  readonly #tried: number[] = [];
   readonly #free: number[] = [];
   /** Scratch for the bytes of fixed groups (valid until the next call). */
   readonly #ipv4 = new Uint8Array([1, 0, 0]);
@@ -59,7 +63,14 @@ export class GroupRegistry {
       key = groupKey(group);
       if (typeof key === 'number') {
         if (key === UNROUTABLE_ID) this.#unroutableRefs++;
-        else (this.#ipv4Refs[key >>> 8] ??= new Int32Array(256))[key & 0xff]!++;
+        else {
+          const row = key >>> 8;
+          if (!this.#ipv4Refs[row]) {
+            this.#ipv4Refs[row] = new Int32Array(256);
+            this.#ipv4Tried[row] = new Int32Array(256);
+          }
+          this.#ipv4Refs[row]![key & 0xff]!++;
+        }
         return key;
       }
       slot = this.#ids.get(key);
@@ -73,6 +84,7 @@ export class GroupRegistry {
       this.#mapped[slot] = mapped;
       this.#keys[slot] = key;
       this.#refs[slot] = 0;
+      this.#tried[slot] = 0;
     }
     this.#refs[slot]!++;
     return FIRST_INTERNED_ID + slot;
@@ -92,6 +104,38 @@ export class GroupRegistry {
     else this.#ids.delete(key as string);
     this.#keys[slot] = undefined;
     this.#free.push(slot);
+  }
+
+  /**
+   * Counts an entry of group `id` into (+1) or out of (-1) the tried table. With the entry counts,
+   * this gives each group's new and tried entries without walking the book (the eclipse alarm reads
+   * them every minute).
+   */
+  countTried(id: number, delta: 1 | -1): void {
+    if (id < FIRST_INTERNED_ID) {
+      if (id === UNROUTABLE_ID) this.#unroutableTried += delta;
+      else this.#ipv4Tried[id >>> 8]![id & 0xff]! += delta;
+    } else this.#tried[id - FIRST_INTERNED_ID]! += delta;
+  }
+
+  /** Entries of group `id` in tried (0 for an unused id). */
+  triedRefs(id: number): number {
+    if (id < FIRST_INTERNED_ID) return id === UNROUTABLE_ID ? this.#unroutableTried : (this.#ipv4Tried[id >>> 8]?.[id & 0xff] ?? 0);
+    return this.refs(id) > 0 ? this.#tried[id - FIRST_INTERNED_ID]! : 0;
+  }
+
+  /** Calls `f` for every group with entries: its id, entry count and tried count (IPv4 groups first, by id). */
+  forEachGroup(f: (id: number, entries: number, tried: number) => void): void {
+    for (let row = 0; row < 256; row++) {
+      const refs = this.#ipv4Refs[row];
+      if (!refs) continue;
+      const tried = this.#ipv4Tried[row]!;
+      for (let k = 0; k < 256; k++) if (refs[k]! > 0) f((row << 8) | k, refs[k]!, tried[k]!);
+    }
+    if (this.#unroutableRefs > 0) f(UNROUTABLE_ID, this.#unroutableRefs, this.#unroutableTried);
+    for (let slot = 0; slot < this.#bytes.length; slot++) {
+      if (this.#keys[slot] !== undefined && this.#refs[slot]! > 0) f(FIRST_INTERNED_ID + slot, this.#refs[slot]!, this.#tried[slot]!);
+    }
   }
 
   /** The group's bytes. For IPv4 groups this is a scratch array, valid until the next call. */

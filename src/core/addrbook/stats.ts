@@ -3,24 +3,17 @@
 import type { BookState } from './book-state.js';
 import { ADDRESS_ORIGINS, type AddressBookStats, type AddressOrigin, type TableOccupancy } from './types.js';
 
-/** The unit of tried entries in a packed per-group count (a book holds far fewer than 2^24 entries). */
-const TRIED_UNIT = 2 ** 24;
+/** New and tried entries of every group the book holds, in no particular order (from the registry's counts: no walk of the book). */
+export function groupCountsOf(s: BookState): AddressBookStats['byGroup'] {
+  const out: AddressBookStats['byGroup'] = [];
+  s.groups.forEachGroup((id, entries, tried) => out.push({ group: s.groups.name(id), new: entries - tried, tried }));
+  return out;
+}
 
 export function statsOf(s: BookState): AddressBookStats {
-  const e = s.entries;
   const byOrigin = Object.fromEntries(ADDRESS_ORIGINS.map((o) => [o, 0])) as Record<AddressOrigin, number>;
-  // Counted per group present, not in arrays over every possible group id (65,537 /16s alone):
-  // this runs on every /metrics render and status call, and most books hold few groups.
-  // Both counts in one number (tried in the high part): no object per group while counting.
-  const perGroup = new Map<number, number>();
-  for (let i = 0; i < s.orderLength; i++) {
-    const id = s.order[i]!;
-    byOrigin[s.originOf(id)]++;
-    const g = e.group[id]!;
-    perGroup.set(g, (perGroup.get(g) ?? 0) + (s.isTried(id) ? TRIED_UNIT : 1));
-  }
-  const byGroup: AddressBookStats['byGroup'] = [];
-  for (const [g, c] of perGroup) byGroup.push({ group: s.groups.name(g), new: c % TRIED_UNIT, tried: Math.floor(c / TRIED_UNIT) });
+  for (let i = 0; i < s.orderLength; i++) byOrigin[s.originOf(s.order[i]!)]++;
+  const byGroup = groupCountsOf(s);
   byGroup.sort((a, b) => b.new + b.tried - (a.new + a.tried) || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   return {
     new: s.nNew,
@@ -41,6 +34,18 @@ export function statsOf(s: BookState): AddressBookStats {
  * nodes rarely run more than a few nodes behind one IP; a sybil swarm runs dozens.
  */
 export function crowdedIpsOf(s: BookState, min: number): Array<{ ip: string; entries: number }> {
+  // The per-IP counts are upper bounds (keys may collide): when no key reaches `min`, no IP does,
+  // and the book need not be walked. That is the honest case, checked every minute.
+  if (min >= 2) {
+    let candidate = false;
+    for (const key of s.sharedIps) {
+      if (s.ipCounts.get(key)! >= min) {
+        candidate = true;
+        break;
+      }
+    }
+    if (!candidate) return [];
+  }
   const e = s.entries;
   const counts = new Map<number, number>();
   const firstOf = new Map<number, number>();

@@ -46,8 +46,9 @@ export interface AddressBookOptions {
 
 /**
  * The consistency check on a sample of operations (Core's -checkaddrman=<n>): every `every`-th
- * call that changes the book (add, good, attempt, connected, setServices, resolveCollisions)
- * first runs checkConsistency and tells `onCheck` its code (0: every invariant holds) and the
+ * call that changes the book (add, good, attempt, connected, setServices, resolveCollisions), or
+ * every (entries / 8)-th when that is more (a check walks the whole book; so its cost per change
+ * stays bounded in big books), first runs checkConsistency and tells `onCheck` its code (0: every invariant holds) and the
  * operation. Reads (select, getAddresses) change nothing and are not counted: the governor
  * selects up to 100 times per attempt to fill a slot, which would make the check's cost follow
  * the reads. With `sampleBuckets`, each check recomputes the slots of only that many buckets of

@@ -16,6 +16,20 @@ interface Pick {
   reason: string;
 }
 
+/**
+ * A starved fill (100 picks, none dialable) is not repeated on a tick or on news of addresses
+ * while the book's size is unchanged, for STARVED_RETRY_MS doubled per starved round in a row, up
+ * to STARVED_RETRY_MAX_MS. Core's ThreadOpenConnections pauses 500 ms between rounds of picks,
+ * forever; a node whose book holds nothing dialable (a small network, every known address connected,
+ * in one group or backing off) then spends 200 picks a second on nothing: in simulation, millions of
+ * picks per virtual hour from a few dozen nodes. With an unchanged book and peer set only time can
+ * make a pick succeed, by a backoff running out (the pause ends then) or the 10-minute recent-try
+ * window, which binds only the first 30 picks. A grown book, a backoff running out, or any change of
+ * the peer set (a dial failing or timing out, a peer leaving, churn) retries at once.
+ */
+export const STARVED_RETRY_MS = 500;
+export const STARVED_RETRY_MAX_MS = 16_000;
+
 /** Checks every automatic dial must pass. `groups` undefined skips the diversity check (feelers). */
 function dialAllowed(run: Run, ep: Endpoint, key: string, busy: Set<string>, groups: Set<string> | undefined): boolean {
   const s = run.state;
@@ -67,6 +81,13 @@ export function maybeRequestAddresses(run: Run, reason: string): void {
   run.effects.push({ type: 'requestAddresses', reason });
 }
 
+/** Whether a patient fill can skip its picks: the last round starved within its pause and the book has not changed size since. */
+export function starvedWithoutNews(run: Run): boolean {
+  const st = run.state.starved;
+  if (!st || st.bookSize === undefined) return false;
+  return run.now < st.until && run.addresses.size?.() === st.bookSize;
+}
+
 /** Keeps every static peer connected or dialling (manual bans and backoff permitting). */
 export function dialStatics(run: Run): void {
   const s = run.state;
@@ -102,14 +123,21 @@ export function wantsOutbound(state: GovernorState): boolean {
   return !state.stopped && outboundWanted(state, countConnections(state));
 }
 
-/** Opens automatic outbound dials until the outbound target (counting dials in flight) is met. */
-export function fillOutbound(run: Run): void {
+/**
+ * Opens automatic outbound dials until the outbound target (counting dials in flight) is met.
+ * `patient` (ticks, news of addresses): skip the picks while a recent starved round stands.
+ */
+export function fillOutbound(run: Run, patient = false): void {
   const s = run.state;
   const { targets } = s.config;
   const c = countConnections(s);
   const wanted = () => outboundWanted(s, c);
   // At target (nearly every call: this runs after every change), the sets below are not needed.
   if (!wanted()) return;
+  if (patient && starvedWithoutNews(run)) {
+    requestWhenStarved(run, c.autoOutbound + c.autoDialing);
+    return;
+  }
   const groups = usedOutboundGroups(s);
   const busy = busyEndpoints(s);
   let starved = false;
@@ -127,12 +155,23 @@ export function fillOutbound(run: Run): void {
     c.autoDialing++;
     c.total++;
   }
-  if (starved) {
-    const have = c.autoOutbound + c.autoDialing;
-    const size = run.addresses.size?.();
-    const known = size === undefined ? '' : ` among ${size} known addresses`;
-    maybeRequestAddresses(run, `outbound ${have}/${targets.outbound}: no dialable address in a new net group${known}`);
+  if (!starved) {
+    s.starved = undefined;
+    return;
   }
+  const bookSize = run.addresses.size?.();
+  const rounds = s.starved && s.starved.bookSize === bookSize ? s.starved.rounds + 1 : 1;
+  // The pause ends early when a backoff runs out: that address may be the one to dial.
+  let until = run.now + Math.min(STARVED_RETRY_MAX_MS, STARVED_RETRY_MS * 2 ** Math.min(rounds - 1, 5));
+  for (const b of s.backoff.values()) if (b.retryAt > run.now && b.retryAt < until) until = b.retryAt;
+  s.starved = { at: run.now, until, bookSize, rounds };
+  requestWhenStarved(run, c.autoOutbound + c.autoDialing);
+}
+
+function requestWhenStarved(run: Run, have: number): void {
+  const size = run.addresses.size?.();
+  const known = size === undefined ? '' : ` among ${size} known addresses`;
+  maybeRequestAddresses(run, `outbound ${have}/${run.state.config.targets.outbound}: no dialable address in a new net group${known}`);
 }
 
 /** A feeler every ~2 minutes once outbound is full: test-before-evict collisions first, else a new-table address. */
@@ -222,12 +261,15 @@ export function balanceTemperatures(run: Run): void {
   }
 }
 
-/** Everything that keeps the node at its targets; run on ticks and after every change of the peer set. */
-export function maintain(run: Run): void {
+/**
+ * Everything that keeps the node at its targets; run on ticks and after every change of the peer
+ * set. `patient`: a tick or news of addresses, which may skip a starved node's picks (fillOutbound).
+ */
+export function maintain(run: Run, patient = false): void {
   if (run.state.stopped) return;
   dialStatics(run);
   balanceTemperatures(run);
-  fillOutbound(run);
+  fillOutbound(run, patient);
   runFeeler(run);
 }
 

@@ -52,6 +52,7 @@ export function createGovernorState(config: GovernorConfig, clock: Clock, random
     churnAt: nextChurnAt(partial, now, random),
     nextTickAt: now,
     addressRequestAt: now,
+    starved: undefined,
     startedAt: now,
     stopped: false,
     ipCache: new Map(),

@@ -25,12 +25,15 @@ function keyOf(endpoint: Endpoint): string {
   return endpointKey(endpoint);
 }
 
-function expireStale(run: Run): void {
+/** Drops dials and inbound handshakes past their deadline; returns whether any dial was dropped (its net group is free again). */
+function expireStale(run: Run): boolean {
   const s = run.state;
   const { dialTimeoutMs } = s.config;
+  let dropped = false;
   for (const d of [...s.dials.values()]) {
     if (run.now - d.startedAt < dialTimeoutMs) continue;
     s.dials.delete(d.endpointKey);
+    dropped = true;
     if (d.closing !== undefined) continue;
     const b = recordFailure(run, d.endpointKey, 'dial timed out');
     run.effects.push({ type: 'cancelDial', endpoint: d.endpoint, reason: `no result after ${Math.round(dialTimeoutMs / 1000)} s` });
@@ -50,13 +53,18 @@ function expireStale(run: Run): void {
   for (const [key, b] of s.backoff) {
     if (run.now - b.retryAt > BACKOFF_FORGET_MS && !isStaticEndpoint(s, key)) s.backoff.delete(key);
   }
+  return dropped;
 }
 
 function onTick(run: Run): void {
   if (run.state.stopped) return;
-  expireStale(run);
-  if (run.now >= run.state.churnAt) runChurn(run);
-  maintain(run);
+  let changed = expireStale(run);
+  if (run.now >= run.state.churnAt) {
+    runChurn(run);
+    changed = true;
+  }
+  // A plain tick may skip a starved node's picks; a dial dropped or a churn is news.
+  maintain(run, !changed);
 }
 
 function onDialFailed(run: Run, endpoint: Endpoint, reason: string): void {
@@ -392,6 +400,8 @@ export function step(state: GovernorState, input: GovernorInput, clock: Clock, r
       return { state, effects: run.effects };
     }
     case 'addressesLearned':
+      maintain(run, true);
+      break;
     case 'banRemoved':
       maintain(run);
       break;

@@ -20,7 +20,10 @@ export type DialPurpose = 'outbound' | 'anchor' | 'feeler' | 'static' | 'manual'
 export interface AddressSource {
   select(opts?: { newOnly?: boolean; networks?: readonly IpFamily[] }): { endpoint: Endpoint; lastTry: number } | undefined;
   selectTriedCollision(): { endpoint: Endpoint; lastTry: number } | undefined;
-  /** Optional: the number of known addresses (used only to word "starved" reasons). */
+  /**
+   * Optional: the number of known addresses. Words "starved" reasons, and tells news of addresses
+   * that grew the book from news that did not (a starved governor retries only on the former).
+   */
   size?(): number;
 }
 
@@ -137,6 +140,12 @@ export interface GovernorState {
   nextTickAt: number;
   /** Earliest time a `requestAddresses` effect may be emitted again. */
   addressRequestAt: number;
+  /**
+   * When the last outbound fill found no dialable address: the time, when its pause ends, the
+   * book's size then, and how many starved rounds in a row saw that size (undefined once a fill is
+   * not starved). See STARVED_RETRY_MS.
+   */
+  starved: { at: number; until: number; bookSize: number | undefined; rounds: number } | undefined;
   startedAt: number;
   stopped: boolean;
   /** Memo of per-IP facts (net group, dialable): parsing IPs is the governor's main cost. Bounded; no effect on decisions. */

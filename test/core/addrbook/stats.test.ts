@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addr, makeBook } from './helpers.js';
 
@@ -30,5 +31,41 @@ describe('stats and occupancy', () => {
     expect(used.map((c) => n.groups[c])).toEqual(['250.1.0.0/16', '250.1.0.0/16']);
     const t = book.occupancy('tried');
     expect([...t.cells].filter((c) => c >= 0).map((c) => t.groups[c])).toEqual(['251.7.0.0/16']);
+  });
+
+  it('keeps per-group and per-IP counts true through adds, promotions, evictions and collisions', () => {
+    // Small tables so that adds evict and promotions push tried entries back to new.
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), a: fc.integer({ min: 0, max: 5 }), b: fc.integer({ min: 0, max: 7 }), port: fc.integer({ min: 1, max: 4 }), src: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ kind: fc.constant('good' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('resolve' as const), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => {
+        const { book, clock } = makeBook({ newBucketCount: 2, triedBucketCount: 1 });
+        for (const o of ops) {
+          const all = book.entries();
+          if (o.kind === 'add') book.add([addr(`25${o.a}.${o.b}.1.${o.b}:${o.port}`, clock.t)], `252.${o.src}.0.1`);
+          else if (all.length > 0) {
+            const e = all[o.pick % all.length]!.endpoint;
+            if (o.kind === 'good') book.good(e);
+            else {
+              clock.t += 5 * 3_600_000;
+              book.resolveCollisions();
+            }
+          }
+        }
+        expect(book.checkConsistency()).toBe(0);
+        const byName = (a: { group: string }, b: { group: string }) => (a.group < b.group ? -1 : 1);
+        expect(book.groupCounts().sort(byName)).toEqual([...book.stats().byGroup].sort(byName));
+        const perIp = new Map<string, number>();
+        for (const e of book.entries()) perIp.set(e.endpoint.ip, (perIp.get(e.endpoint.ip) ?? 0) + 1);
+        for (const min of [2, 3]) {
+          const want = [...perIp].filter(([, n]) => n >= min).map(([ip, entries]) => ({ ip, entries }));
+          expect(book.crowdedIps(min).sort((x, y) => (x.ip < y.ip ? -1 : 1))).toEqual(want.sort((x, y) => (x.ip < y.ip ? -1 : 1)));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -184,6 +184,40 @@ describe('filling outbound slots', () => {
     expect(of(h.step({ type: 'addressesLearned', count: 3 }), 'dial')).toHaveLength(3);
   });
 
+  it('a starved fill is not repeated for ticks or news that left the size of the book unchanged, for a pause that doubles from 500 ms to 16 s', () => {
+    // Every known address sits in one /16: one dial, then nothing dialable in a new group.
+    const src = new ListSource(endpoints(5, true));
+    let picks = 0;
+    const select = src.select.bind(src);
+    src.select = (o) => (picks++, select(o));
+    const h = new Harness(src);
+    expect(of(h.step({ type: 'tick' }), 'dial')).toHaveLength(1);
+    expect(h.state.starved).toEqual({ at: h.clock.t, until: h.clock.t + 500, bookSize: 5, rounds: 1 });
+    picks = 0;
+    h.advance(100);
+    h.step({ type: 'addressesLearned', count: 1 });
+    expect(picks).toBe(0);
+    h.advance(400);
+    h.step({ type: 'addressesLearned', count: 1 });
+    expect(picks).toBe(100);
+    // A grown book is news: picks at once, and the new address in a fresh /16 is dialled.
+    picks = 0;
+    h.advance(10);
+    src.list = [...src.list, ...endpoints(1, false, 90)];
+    expect(of(h.step({ type: 'addressesLearned', count: 1 }), 'dial').map((d) => d.endpoint.ip)).toEqual(['90.0.0.1']);
+    expect(picks).toBeGreaterThan(0);
+    // Starved again with an unchanged book: ticks (every second, below target) pick after pauses
+    // of 0.5, 1, 2, 4, 8, 16 and 16 s, at seconds 1, 2, 4, 8, 16, 32 and 48: 7 rounds in 50 s, not 50.
+    expect(h.state.starved?.rounds).toBe(1);
+    picks = 0;
+    for (let i = 0; i < 50; i++) {
+      h.advance(1000);
+      h.step({ type: 'tick' });
+    }
+    expect(picks).toBe(7 * 100);
+    expect(h.state.nextTickAt - h.clock.t).toBe(1000);
+  });
+
   it('never dials banned or discouraged addresses, its own address, or port 0', () => {
     const list = endpoints(6);
     const h = new Harness(new ListSource([...list, parseEndpoint('50.0.0.1:0')]), { self: [formatEndpoint(list[2]!)] });
