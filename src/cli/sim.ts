@@ -163,7 +163,8 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
           const pct = Math.min(100, (elapsed / total) * 100);
           let extra = '';
           if (info) {
-            const rate = now > lastAt ? ((info.events - lastEvents) * 1000) / (now - lastAt) : 0;
+            // A scenario of several runs starts each with a fresh count: no negative rate at the switch.
+            const rate = now > lastAt && info.events >= lastEvents ? ((info.events - lastEvents) * 1000) / (now - lastAt) : 0;
             extra = `, ${info.nodes.toLocaleString('en-US')} nodes, ${formatRate(rate)} events/s`;
             lastEvents = info.events;
             lastAt = now;

@@ -62,7 +62,8 @@ export interface ConnectionOwner {
   onClosed(conn: Connection, info: CloseInfo): void;
   onMessage(conn: Connection, topic: string, payload: Uint8Array): void;
   onRequest(conn: Connection, requestId: number, topic: string, payload: Uint8Array): void;
-  onAddr(conn: Connection, entries: AddrEntry[]): void;
+  /** An ADDR arrived; `bytes` is its size on the wire (length prefix included). */
+  onAddr(conn: Connection, entries: AddrEntry[], bytes: number): void;
   onGetAddr(conn: Connection): void;
   /** The peer committed `offence` (the penalty table alone says how bad it is). */
   onMisbehaviour(conn: Connection, offence: Offence, detail: string): void;
@@ -480,7 +481,7 @@ export class Connection {
         this.#keepAlive?.onPong(m.nonce);
         return;
       case MessageType.ADDR:
-        this.#owner.onAddr(this, m.entries as AddrEntry[]);
+        this.#owner.onAddr(this, m.entries as AddrEntry[], m.size);
         return;
       case MessageType.GETADDR:
         this.#owner.onGetAddr(this);
@@ -613,7 +614,8 @@ export class Connection {
         this.#keepAlive?.onPong(decodePong(body));
         return;
       case MessageType.ADDR:
-        owner.onAddr(this, decodeAddr(body));
+        // The frame: length prefix, type byte, body.
+        owner.onAddr(this, decodeAddr(body), 5 + body.length);
         return;
       case MessageType.GETADDR:
         decodeGetAddr(body);

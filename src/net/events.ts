@@ -22,7 +22,8 @@ export interface ConnectionManagerEvents {
     payload: Uint8Array;
     reply: (payload: Uint8Array, status?: ResponseStatusName) => boolean;
   };
-  addr: { connection: Connection; entries: AddrEntry[] };
+  /** `bytes`: the message's size on the wire, length prefix included. */
+  addr: { connection: Connection; entries: AddrEntry[]; bytes: number };
   getaddr: { connection: Connection };
   /**
    * An offence, for the reputation system, named from the penalty table (which alone says how bad

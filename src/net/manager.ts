@@ -148,7 +148,7 @@ export class ConnectionManager extends TypedEmitter<ConnectionManagerEvents> {
       onClosed: (conn, info) => self.#onClosed(conn, info),
       onMessage: (conn, topic, payload) => self.emit('message', { connection: conn, topic, payload }),
       onRequest: (conn, requestId, topic, payload) => self.#onRequest(conn, requestId, topic, payload),
-      onAddr: (conn, entries) => self.emit('addr', { connection: conn, entries }),
+      onAddr: (conn, entries, bytes) => self.emit('addr', { connection: conn, entries, bytes }),
       onGetAddr: (conn) => self.emit('getaddr', { connection: conn }),
       onMisbehaviour: (conn, offence, detail) => self.#onMisbehaviour(conn, offence, detail),
     };

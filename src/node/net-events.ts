@@ -139,14 +139,14 @@ export function wireNetEvents(s: NetEventParts): void {
     s.requests.onRequest(e, () => s.table.info(rec));
   });
 
-  cm.on('addr', ({ connection: conn, entries }) => {
+  cm.on('addr', ({ connection: conn, entries, bytes }) => {
     const role = s.roles.get(conn);
     if (role === 'visit') {
-      s.visits.onAddr(conn, entries);
+      s.visits.onAddr(conn, entries, bytes);
       return;
     }
     if (role !== 'peer') return;
-    s.counters.message('in', 'addr', frameSizes.addr(entries));
+    s.counters.message('in', 'addr', bytes);
     s.eclipse?.addrReceived(conn.remoteId!, conn.remoteEndpoint.ip, entries.length);
     s.exchange.onAddr(conn.remoteId!, entries);
   });

@@ -94,10 +94,10 @@ export class VisitTracker implements Visitor {
   }
 
   /** Routes an ADDR on a visit connection; false when the connection is not a visit. */
-  onAddr(conn: Connection, entries: AddrEntry[]): boolean {
+  onAddr(conn: Connection, entries: AddrEntry[], bytes: number): boolean {
     const s = this.#sessions.get(conn);
     if (!s) return false;
-    this.counters.message('in', 'addr', frameSizes.addr(entries));
+    this.counters.message('in', 'addr', bytes);
     s.settle(entries);
     return true;
   }

@@ -101,6 +101,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       checks: { bookEvery: network.checkBook as number, governorEveryMs: network.checkGovernor as number },
     });
   const sim = simulationOf(`${options.seed}/${scenario.name}`);
+  // Progress reports on the simulation running now: a scenario of several runs makes one per run.
+  let current = sim;
   let outcome: Awaited<ReturnType<Scenario['run']>>;
   try {
     outcome = await scenario.run({
@@ -108,8 +110,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       nodes,
       durationMs,
       params,
-      simulation: (label) => simulationOf(`${options.seed}/${scenario.name}/${label}`),
-      ...(options.onProgress ? { onProgress: (t: number) => options.onProgress!(t, durationMs, { nodes: sim.liveNodes, events: sim.events }) } : {}),
+      simulation: (label) => (current = simulationOf(`${options.seed}/${scenario.name}/${label}`)),
+      ...(options.onProgress ? { onProgress: (t: number) => options.onProgress!(t, durationMs, { nodes: current.liveNodes, events: current.events }) } : {}),
     });
   } catch (err) {
     if (err instanceof SimInvariantError) throw new SimInvariantError(err.atMs, err.context, `${err.detail}\n  reproduce with: ${reproduction(scenario, options, nodes, durationMs)}`);

@@ -48,6 +48,16 @@ describe('peerwarden sim', () => {
     expect(c.err()).toMatch(/bootstrap: 1m of 1m virtual \(100%\), 8 nodes, [0-9.]+[kM]? events\/s, [0-9.]+ s/);
   });
 
+  it('--progress counts the nodes of the run in progress when a scenario makes several runs (eclipse-study)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-sim-'));
+    dirs.push(dir);
+    const c = io();
+    const code = await runSim(['eclipse-study', '--nodes', '4', '--duration', '12m', '--out', dir, '--set', 'scale=0.01,caseB=false,caseC=false,caseD=false,outbound=3,hot=2,joinWindow=10s', '--progress'], c.io);
+    expect(code).toBe(0);
+    // 4 honest nodes and the victim are up in each run.
+    expect(c.err()).toMatch(/eclipse-study: 12m of 12m virtual \(100%\), [5-9] nodes, /);
+  });
+
   it('--json prints the results file itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pw-sim-'));
     dirs.push(dir);
