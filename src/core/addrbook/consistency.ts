@@ -12,7 +12,7 @@
 //  -30 an entry's recorded slots disagree with the tables      -31 per-bucket counters or non-empty list wrong
 //  -32 the address index holds the wrong number of rows        -33 a collision names a missing or tried-less entry
 //  -34 group registry counts wrong (entries or tried)          -35 tried-per-source-group tally wrong (when the limit is on)
-//  -36 per-IP counts or the shared-IP set wrong
+//  -36 per-IP bucket counts wrong
 
 import { BUCKET_SIZE, NEW_BUCKETS_PER_ADDRESS, TRIED_COLLISION_LIMIT } from './constants.js';
 import type { BookState } from './book-state.js';
@@ -50,13 +50,12 @@ export function checkConsistency(s: BookState, sample?: SlotSample): number {
   let triedLeftTotal = 0;
   const groupCounts = new Int32Array(s.groups.idBound);
   const groupTried = new Int32Array(s.groups.idBound);
-  const ipCounts = new Map<number, number>();
+  const ipBuckets = new Int32Array(s.ipBuckets.length);
   for (let id = 0; id < e.highWater; id++) {
     if (!e.isAlive(id)) continue;
     groupCounts[e.group[id]!]!++;
     if (s.isTried(id)) groupTried[e.group[id]!]!++;
-    const ipKey = e.ipKey(id);
-    ipCounts.set(ipKey, (ipCounts.get(ipKey) ?? 0) + 1);
+    ipBuckets[e.ipKey(id) & (ipBuckets.length - 1)]!++;
     const refs = e.refCount[id]!;
     if (s.isTried(id)) {
       if (!e.lastSuccess[id]) return -1;
@@ -136,16 +135,8 @@ export function checkConsistency(s: BookState, sample?: SlotSample): number {
     if (n !== groupCounts[g] || t !== groupTried[g]) groupsBad = true;
   });
   if (groupsBad || groupsListed !== groupCounts.filter((n) => n > 0).length) return -34;
-  if (ipCounts.size !== s.ipCounts.size) return -36;
-  let shared = 0;
-  for (const [k, n] of ipCounts) {
-    if (s.ipCounts.get(k) !== n) return -36;
-    if (n >= 2) {
-      shared++;
-      if (!s.sharedIps.has(k)) return -36;
-    }
-  }
-  if (shared !== s.sharedIps.size) return -36;
+  if (s.ipBuckets.length < e.capacity) return -36;
+  for (let i = 0; i < ipBuckets.length; i++) if (ipBuckets[i] !== s.ipBuckets[i]) return -36;
   if (s.maxTriedPerSourceGroup !== undefined) {
     const tally = new Map<string, number>();
     for (let i = 0; i < s.orderLength; i++) {

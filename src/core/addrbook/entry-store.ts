@@ -169,9 +169,9 @@ export class EntryStore {
   }
 
   /**
-   * Row `i`'s IP (port left out) as a 30-bit key: a small integer, so a map of them holds no boxed
-   * numbers. Keyed like the index, so nobody can craft IPs that share a key; two IPs may still
-   * share one by chance, so a count by key is an upper bound on the count by IP.
+   * Row `i`'s IP (port left out) hashed to 30 bits. Keyed like the index, so nobody can craft IPs
+   * that share a key; two IPs may still share one by chance, so a count by key is an upper bound
+   * on the count by IP.
    */
   ipKey(i: number): number {
     return this.#hash(this.ip, i * 16, 0) & 0x3fffffff;

@@ -34,12 +34,14 @@ export function statsOf(s: BookState): AddressBookStats {
  * nodes rarely run more than a few nodes behind one IP; a sybil swarm runs dozens.
  */
 export function crowdedIpsOf(s: BookState, min: number): Array<{ ip: string; entries: number }> {
-  // The per-IP counts are upper bounds (keys may collide): when no key reaches `min`, no IP does,
-  // and the book need not be walked. That is the honest case, checked every minute.
+  // Bucket counts are upper bounds on every IP's count (IPs may share a bucket): when no bucket
+  // reaches `min`, no IP does, and the book need not be walked. That is the honest case, checked
+  // every minute.
   if (min >= 2) {
     let candidate = false;
-    for (const key of s.sharedIps) {
-      if (s.ipCounts.get(key)! >= min) {
+    const b = s.ipBuckets;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i]! >= min) {
         candidate = true;
         break;
       }
