@@ -82,7 +82,7 @@ export function maybeRequestAddresses(run: Run, reason: string): void {
 }
 
 /** Whether a patient fill can skip its picks: the last round starved within its pause and the book has not changed size since. */
-export function starvedWithoutNews(run: Run): boolean {
+function starvedWithoutNews(run: Run): boolean {
   const st = run.state.starved;
   if (!st || st.bookSize === undefined) return false;
   return run.now < st.until && run.addresses.size?.() === st.bookSize;
@@ -135,7 +135,7 @@ export function fillOutbound(run: Run, patient = false): void {
   // At target (nearly every call: this runs after every change), the sets below are not needed.
   if (!wanted()) return;
   if (patient && starvedWithoutNews(run)) {
-    requestWhenStarved(run, c.autoOutbound + c.autoDialing);
+    requestWhenStarved(run, c.autoOutbound + c.autoDialing, run.addresses.size?.());
     return;
   }
   const groups = usedOutboundGroups(s);
@@ -165,11 +165,11 @@ export function fillOutbound(run: Run, patient = false): void {
   let until = run.now + Math.min(STARVED_RETRY_MAX_MS, STARVED_RETRY_MS * 2 ** Math.min(rounds - 1, 5));
   for (const b of s.backoff.values()) if (b.retryAt > run.now && b.retryAt < until) until = b.retryAt;
   s.starved = { at: run.now, until, bookSize, rounds };
-  requestWhenStarved(run, c.autoOutbound + c.autoDialing);
+  requestWhenStarved(run, c.autoOutbound + c.autoDialing, bookSize);
 }
 
-function requestWhenStarved(run: Run, have: number): void {
-  const size = run.addresses.size?.();
+/** Asks for addresses (at most once a minute), saying why: `have` outbound of the target, `size` known addresses. */
+function requestWhenStarved(run: Run, have: number, size: number | undefined): void {
   const known = size === undefined ? '' : ` among ${size} known addresses`;
   maybeRequestAddresses(run, `outbound ${have}/${run.state.config.targets.outbound}: no dialable address in a new net group${known}`);
 }
